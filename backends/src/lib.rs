@@ -1,0 +1,1 @@
+//! Runs any syncsim model under shuttle and loom (work in progress).
