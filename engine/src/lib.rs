@@ -33,6 +33,7 @@ pub mod fingerprint;
 pub mod model;
 pub mod outcome;
 pub mod replay;
+pub mod shrink;
 pub mod strategy;
 pub mod time;
 pub mod trace;

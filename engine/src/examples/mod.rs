@@ -2,3 +2,4 @@
 //! nothing of web apps, and pin its behaviour in tests and doc examples.
 
 pub mod counter;
+pub mod spinlock;

@@ -7,11 +7,13 @@
 mod bfs;
 mod checker;
 mod dfs;
+mod pct;
 mod random;
 
 pub use bfs::Bfs;
 pub use checker::PropertyChecker;
 pub use dfs::Dfs;
+pub use pct::Pct;
 pub use random::RandomWalk;
 
 use crate::budget::Budget;
