@@ -32,6 +32,7 @@ pub mod examples;
 pub mod fingerprint;
 pub mod model;
 pub mod outcome;
+pub mod por;
 pub mod replay;
 pub mod shrink;
 pub mod strategy;

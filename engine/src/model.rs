@@ -107,6 +107,76 @@ pub trait Model {
     fn fingerprint<H: Hasher>(&self, state: &Self::State, hasher: &mut H) {
         state.hash(hasher)
     }
+
+    /// Declares what `event`, fireable in `state`, touches, so that partial-order reduction
+    /// ([`crate::por`]) may skip interleavings that only reorder independent events. The
+    /// default, `None`, means "unknown": the event is dependent on every other event, so a
+    /// model that does not override this is explored exactly as without reduction.
+    ///
+    /// Returning `Some(access)` is a promise, in this state:
+    /// - the event reads nothing but its actor's own local state and the resources in
+    ///   `access.reads` (reading covers its effect, its enabledness and its window);
+    /// - it writes nothing but its actor's own local state and the resources in
+    ///   `access.writes`;
+    /// - an actor's local state is read and written only by that actor's events; anything
+    ///   that two actors touch (a shared variable, a channel, a ghost variable, the record of
+    ///   what happened) is a resource;
+    /// - whether another actor's event is enabled, and its window, depend only on that
+    ///   actor's local state and the resources it reads.
+    ///
+    /// See [`crate::por`] for the independence rule the engine derives from this, including
+    /// how virtual time counts. `por::audit_independence` checks the promise on a state.
+    fn access(&self, _state: &Self::State, _event: &Self::Event) -> Option<Access> {
+        None
+    }
+}
+
+/// What one event touches, for partial-order reduction: the actor taking it and the shared
+/// resources it reads and writes, as bitsets of model-chosen resource numbers.
+///
+/// Resource `r` is bit `r % 64`: a model with more than 64 resources may reuse bits, which
+/// only makes more events dependent (never unsound).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Access {
+    /// The actor taking the step. Two events of the same actor are always dependent.
+    pub actor: u32,
+    /// Bitset of the shared resources the event reads.
+    pub reads: u64,
+    /// Bitset of the shared resources the event writes (a read-modify-write is in both).
+    pub writes: u64,
+}
+
+impl Access {
+    /// An event of `actor` that touches only the actor's own local state.
+    pub const fn local(actor: u32) -> Access {
+        Access {
+            actor,
+            reads: 0,
+            writes: 0,
+        }
+    }
+    /// Adds resource `resource` to the read set.
+    pub const fn read(mut self, resource: u32) -> Access {
+        self.reads |= 1 << (resource % 64);
+        self
+    }
+    /// Adds resource `resource` to the write set.
+    pub const fn write(mut self, resource: u32) -> Access {
+        self.writes |= 1 << (resource % 64);
+        self
+    }
+    /// Adds resource `resource` to both sets (a read-modify-write).
+    pub const fn update(self, resource: u32) -> Access {
+        self.read(resource).write(resource)
+    }
+    /// Whether two events with these accesses touch disjoint parts of the state: different
+    /// actors and no write/write or read/write overlap. This is only the footprint half of
+    /// independence; [`crate::por::independent`] adds the virtual-time condition.
+    pub const fn disjoint(&self, other: &Access) -> bool {
+        self.actor != other.actor
+            && self.writes & (other.reads | other.writes) == 0
+            && other.writes & self.reads == 0
+    }
 }
 
 /// Lists the events of `state` that the time rule allows, each with its clock advance.

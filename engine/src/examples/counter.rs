@@ -1,10 +1,13 @@
 //! The classic lost update: N threads each increment a shared counter as a separate read and
 //! write (`tmp = x; x = tmp + 1`), or atomically. With a split increment two threads can read
 //! the same value and the final count falls short.
+//!
+//! It declares what each step touches ([`Model::access`]) so partial-order reduction has a
+//! small model whose reduced counts can be pinned. It must stay tiny and self-contained.
 
 use serde::Serialize;
 
-use crate::model::{EventLabel, Model, Property, PropertyKind};
+use crate::model::{Access, EventLabel, Model, Property, PropertyKind};
 use crate::time::{Millis, Timed, Window};
 
 /// The counter model.
@@ -48,6 +51,8 @@ pub enum Step {
 }
 
 impl Counter {
+    /// The shared counter's resource number in [`Model::access`] declarations.
+    pub const X: u32 = 0;
     /// `threads` threads doing a split read-then-write increment.
     pub fn lost_update(threads: usize) -> Self {
         Counter {
@@ -129,6 +134,16 @@ impl Model for Counter {
             }
             Step::Increment(i) => EventLabel::new(format!("thread-{}", i + 1), "increments x"),
         }
+    }
+
+    /// Each thread is an actor whose local state is its own entry in `threads`; the counter
+    /// is resource [`Counter::X`]. Reads commute with reads; anything writing `x` conflicts.
+    fn access(&self, _s: &CounterState, e: &Step) -> Option<Access> {
+        Some(match *e {
+            Step::Read(i) => Access::local(i as u32).read(Counter::X),
+            Step::Write(i) => Access::local(i as u32).write(Counter::X),
+            Step::Increment(i) => Access::local(i as u32).update(Counter::X),
+        })
     }
 
     fn changes(&self, before: &CounterState, after: &CounterState) -> String {

@@ -2,4 +2,5 @@
 //! nothing of web apps, and pin its behaviour in tests and doc examples.
 
 pub mod counter;
+pub mod random_model;
 pub mod spinlock;
