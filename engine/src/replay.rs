@@ -140,3 +140,5 @@ pub fn replay<M: Model>(model: &M, steps: &[TraceStep]) -> Result<Replayed<M::Ev
         steps_run: steps.len(),
     })
 }
+
+impl std::error::Error for Divergence {}

@@ -1,1 +1,17 @@
-//! x
+//! # syncsim-model
+//!
+//! The simulated web app: the components an image-generation app is made of (database,
+//! savers of the `generate-all-images` route, …), the policies an app team might choose, and
+//! the invariants that say whether the app lost data. Each world implements the engine's
+//! [`Model`](syncsim_engine::Model) interface and knows nothing of which strategy explores it.
+//!
+//! Components shared by several worlds live at the top level ([`db`], [`timer`], [`names`]);
+//! each world composes them:
+//!
+//! - [`save_race`] — incident 004: parallel image saves into one JSONB column.
+#![deny(missing_docs)]
+
+pub mod db;
+pub mod names;
+pub mod save_race;
+pub mod timer;

@@ -1,0 +1,138 @@
+//! The save-race world explored directly: symmetry reduction agrees with the plain search on
+//! every policy, state counts are pinned, and event names are unique in every state.
+
+use syncsim_engine::model::fireable_events;
+use syncsim_engine::strategy::{Bfs, Dfs, Strategy};
+use syncsim_engine::{Budget, Model, Outcome};
+use syncsim_model::save_race::config::{
+    Faults, Policies, ReadFrom, SaveGroup, SavePolicy, SceneMissingPolicy, Topology, Workload,
+};
+use syncsim_model::save_race::{SaveRace, SaveRaceConfig};
+
+fn world(policy: SavePolicy, images: usize, generation: bool, errors: u8) -> SaveRace {
+    SaveRace::new(SaveRaceConfig {
+        topology: Topology {
+            scenes: 2,
+            late_scenes: vec![],
+            scene_created_ms: None,
+            replica_lag_ms: None,
+            db_latency_ms: None,
+        },
+        workload: Workload {
+            saves: vec![
+                SaveGroup { scene: 1, images },
+                SaveGroup {
+                    scene: 2,
+                    images: 1,
+                },
+            ],
+            generation_ms: generation.then_some([100, 300]),
+        },
+        policies: Policies {
+            save: policy,
+            retry: None,
+            max_attempts: 3,
+            retry_backoff_ms: 100,
+            scene_missing: SceneMissingPolicy::SilentReturn,
+            read_from: ReadFrom::Primary,
+        },
+        faults: Faults {
+            write_errors: errors,
+        },
+    })
+    .unwrap()
+}
+
+const POLICIES: [SavePolicy; 5] = [
+    SavePolicy::ReadModifyWrite,
+    SavePolicy::CheckThenWrite,
+    SavePolicy::CasRetry,
+    SavePolicy::AtomicAppend,
+    SavePolicy::SelectForUpdate,
+];
+
+fn verdict<E>(o: &Outcome<E>) -> String {
+    match o {
+        Outcome::Violation(v) => format!("violation {}", v.property),
+        other => other.kind().to_string(),
+    }
+}
+
+#[test]
+fn symmetry_reduction_agrees_with_the_plain_search() {
+    for policy in POLICIES {
+        for images in 1..=3 {
+            for (generation, errors) in [(false, 0), (true, 1)] {
+                let reduced = world(policy, images, generation, errors);
+                let plain = reduced.clone().with_symmetry(false);
+                let budget = Budget::default();
+                let r = Bfs.explore(&reduced, &budget);
+                let p = Bfs.explore(&plain, &budget);
+                let what =
+                    format!("{policy:?} images={images} generation={generation} errors={errors}");
+                assert_eq!(verdict(&r.outcome), verdict(&p.outcome), "{what}");
+                assert!(r.stats.states <= p.stats.states, "{what}");
+                if let (Outcome::Violation(a), Outcome::Violation(b)) = (&r.outcome, &p.outcome) {
+                    assert_eq!(
+                        a.path.len(),
+                        b.path.len(),
+                        "shortest counterexample length differs: {what}"
+                    );
+                }
+                let d = Dfs::default().explore(&plain, &budget);
+                assert_eq!(
+                    verdict(&d.outcome),
+                    verdict(&p.outcome),
+                    "dfs vs bfs: {what}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pinned_state_counts() {
+    let counts: Vec<(u64, u64)> = [
+        SavePolicy::CasRetry,
+        SavePolicy::AtomicAppend,
+        SavePolicy::SelectForUpdate,
+    ]
+    .into_iter()
+    .map(|p| {
+        let m = world(p, 3, true, 1);
+        let reduced = Dfs::default().explore(&m, &Budget::default());
+        let plain = Dfs::default().explore(&m.clone().with_symmetry(false), &Budget::default());
+        assert_eq!(reduced.outcome, Outcome::Exhausted);
+        assert_eq!(plain.outcome, Outcome::Exhausted);
+        (reduced.stats.states, plain.stats.states)
+    })
+    .collect();
+    // (with symmetry, without) for cas_retry, atomic_append, select_for_update.
+    assert_eq!(counts, vec![(610, 2802), (86, 297), (282, 1161)]);
+}
+
+#[test]
+fn event_names_are_unique_in_every_reachable_state() {
+    for policy in POLICIES {
+        let m = world(policy, 2, true, 1).with_symmetry(false);
+        let mut stack = vec![m.initial_state()];
+        let mut seen = std::collections::HashSet::new();
+        let (mut scratch, mut out) = (Vec::new(), Vec::new());
+        while let Some(s) = stack.pop() {
+            if !seen.insert(s.clone()) {
+                continue;
+            }
+            fireable_events(&m, &s, &mut scratch, &mut out);
+            let mut names: Vec<String> = out.iter().map(|(e, _)| m.label(&s, e).name()).collect();
+            let n = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), n, "duplicate event names in {s:?}");
+            for (e, adv) in out.clone() {
+                let mut next = s.clone();
+                m.apply(&mut next, &e, adv);
+                stack.push(next);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Which world a scenario builds. A scenario names its world (`world = "save_race"`); this
+//! module parses the world's sections, builds the model, and dispatches generic code to the
+//! concrete model type with [`with_model!`](crate::with_model).
+
+use std::path::Path;
+
+use syncsim_engine::Model;
+use syncsim_model::save_race::config::{Faults, Policies, Topology, Workload};
+use syncsim_model::save_race::{SaveRace, SaveRaceConfig};
+
+use crate::scenario::{
+    line_col, locate_field, toml_error, world_of, Expect, Meta, ScenarioError, ScenarioFile,
+};
+
+/// The worlds a scenario can name.
+pub const WORLDS: &[&str] = &["save_race"];
+
+/// A built world, ready to explore.
+#[derive(Clone, Debug)]
+pub enum World {
+    /// Incident 004: concurrent saves into one JSONB column.
+    SaveRace(SaveRace),
+}
+
+/// Runs `$body` with `$m` bound to the concrete model inside `$world`.
+#[macro_export]
+macro_rules! with_model {
+    ($world:expr, $m:ident => $body:expr) => {
+        match $world {
+            $crate::worlds::World::SaveRace($m) => $body,
+        }
+    };
+}
+
+/// A loaded scenario: its shared parts and its world.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Name, expectation, budget, …
+    pub meta: Meta,
+    /// The world to explore.
+    pub world: World,
+}
+
+/// Loads and validates one scenario file.
+pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(file).map_err(|e| ScenarioError {
+        file: file.to_path_buf(),
+        at: None,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    parse(file, &text)
+}
+
+/// Parses and validates scenario text (`file` is used for messages only).
+pub fn parse(file: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+    let world = world_of(file, text)?;
+    let scenario = match world.get_ref().as_str() {
+        "save_race" => {
+            let f: ScenarioFile<Topology, Workload, Policies, Faults> =
+                toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+            let (meta, topology, workload, policies, faults) = f.into_parts(file, text);
+            let config = SaveRaceConfig {
+                topology,
+                workload,
+                policies,
+                faults,
+            };
+            let model = SaveRace::new(config).map_err(|e| ScenarioError {
+                file: file.to_path_buf(),
+                at: locate_field(text, &e.field),
+                message: format!("`{}`: {}", e.field, e.message),
+            })?;
+            Scenario {
+                meta,
+                world: World::SaveRace(model),
+            }
+        }
+        other => {
+            return Err(ScenarioError {
+                file: file.to_path_buf(),
+                at: Some(line_col(text, world.span().start)),
+                message: format!(
+                    "unknown world `{other}`, expected one of {}",
+                    WORLDS.join(", ")
+                ),
+            })
+        }
+    };
+    check_expectation(&scenario)?;
+    Ok(scenario)
+}
+
+fn check_expectation(s: &Scenario) -> Result<(), ScenarioError> {
+    let Expect::Violates(name) = &s.meta.expect else {
+        return Ok(());
+    };
+    let known: Vec<&'static str> =
+        with_model!(&s.world, m => m.properties().iter().map(|p| p.name).collect());
+    if known.contains(&name.as_str()) {
+        Ok(())
+    } else {
+        Err(ScenarioError {
+            file: s.meta.file.clone(),
+            at: Some(s.meta.expect_at),
+            message: format!(
+                "unknown invariant `{name}` in `expect`, expected one of {}",
+                known.join(", ")
+            ),
+        })
+    }
+}
