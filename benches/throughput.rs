@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use syncsim::runner::{budget_for, explore, StrategyChoice};
-use syncsim::worlds::{load, World};
+use syncsim::worlds::load;
 use syncsim_engine::Report;
 
 const SCENARIOS: &[&str] = &[
@@ -55,7 +55,7 @@ fn main() {
             .to_string_lossy()
             .into_owned();
         let budget = budget_for(&scenario, &Default::default());
-        let World::SaveRace(model) = &scenario.world;
+        let syncsim::worlds::World::SaveRace(model) = &scenario.world;
         for (choice, label) in [(StrategyChoice::Dfs, "dfs"), (StrategyChoice::Bfs, "bfs")] {
             row(&name, &format!("{label} + symmetry"), 5, || {
                 explore(model, choice, &budget, 0, 1)

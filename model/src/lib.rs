@@ -5,13 +5,17 @@
 //! the invariants that say whether the app lost data. Each world implements the engine's
 //! [`Model`](syncsim_engine::Model) interface and knows nothing of which strategy explores it.
 //!
-//! Components shared by several worlds live at the top level ([`db`], [`timer`], [`names`]);
-//! each world composes them:
+//! Components shared by several worlds live at the top level ([`db`], [`channel`], [`timer`],
+//! [`names`]); each world composes them and implements [`World`] so a scenario file can build it:
 //!
 //! - [`save_race`] — incident 004: parallel image saves into one JSONB column.
 #![deny(missing_docs)]
 
+pub mod channel;
 pub mod db;
 pub mod names;
 pub mod save_race;
 pub mod timer;
+pub mod world;
+
+pub use world::{ConfigError, World};

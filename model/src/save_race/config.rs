@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::db::MAX_SCENES;
+pub use crate::world::ConfigError;
 
 /// The most savers (image tasks) one scenario may run: URLs are bits of a `u32`.
 pub const MAX_SAVERS: usize = 16;
@@ -179,15 +180,6 @@ pub struct SaveRaceConfig {
     pub policies: Policies,
     /// `[faults]`.
     pub faults: Faults,
-}
-
-/// A configuration that cannot describe a world, with the field at fault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The dotted path of the field (`workload.saves[1].scene`).
-    pub field: String,
-    /// What is wrong and what was expected.
-    pub message: String,
 }
 
 impl SaveRaceConfig {

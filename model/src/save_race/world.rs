@@ -239,6 +239,32 @@ impl SaveRace {
     }
 }
 
+impl crate::world::World for SaveRace {
+    const NAME: &'static str = "save_race";
+    type Topology = super::config::Topology;
+    type Workload = super::config::Workload;
+    type Policies = super::config::Policies;
+    type Faults = super::config::Faults;
+
+    fn build(
+        topology: Self::Topology,
+        workload: Self::Workload,
+        policies: Self::Policies,
+        faults: Self::Faults,
+    ) -> Result<Self, ConfigError> {
+        SaveRace::new(SaveRaceConfig {
+            topology,
+            workload,
+            policies,
+            faults,
+        })
+    }
+
+    fn set_symmetry(&mut self, on: bool) {
+        self.symmetry = on;
+    }
+}
+
 impl Model for SaveRace {
     type State = SaveRaceState;
     type Event = SaveEvent;
