@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use syncsim::runner::{self, Options, StrategyChoice, Verdict};
 use syncsim::scenario::collect_files;
 use syncsim::{output, with_model, worlds};
+use syncsim_backends::Backend;
 use syncsim_engine::replay::replay;
 use syncsim_engine::trace::Trace;
 
@@ -58,6 +59,21 @@ enum Command {
         /// Wall-clock budget per scenario, in milliseconds (a run cut short is `bounded`).
         #[arg(long)]
         max_time_ms: Option<u64>,
+        /// PCT bug depth d (d-1 priority change points).
+        #[arg(long, value_name = "D")]
+        depth: Option<usize>,
+        /// Run the model under an oracle library instead of the engine's strategies.
+        #[arg(long, value_parser = parse_backend)]
+        backend: Option<Backend>,
+        /// Switch symmetry reduction off (for comparison).
+        #[arg(long)]
+        no_symmetry: bool,
+        /// Switch sleep-set partial-order reduction off (for comparison).
+        #[arg(long)]
+        no_sleep_sets: bool,
+        /// Keep counterexamples as found instead of shrinking them.
+        #[arg(long)]
+        no_shrink: bool,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -84,6 +100,11 @@ fn parse_strategy(s: &str) -> Result<StrategyChoice, String> {
     s.parse()
 }
 
+fn parse_backend(s: &str) -> Result<Backend, String> {
+    s.parse()
+        .map_err(|e: syncsim_backends::UnknownBackend| e.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
@@ -95,6 +116,11 @@ fn main() -> ExitCode {
             max_depth,
             max_states,
             max_time_ms,
+            depth,
+            backend,
+            no_symmetry,
+            no_sleep_sets,
+            no_shrink,
             format,
             save_traces,
         } => {
@@ -105,6 +131,11 @@ fn main() -> ExitCode {
                 max_depth,
                 max_states,
                 max_time_ms,
+                pct_depth: depth,
+                backend,
+                no_symmetry,
+                no_sleep_sets,
+                no_shrink,
             };
             check(paths, &opts, format, save_traces.as_deref())
         }

@@ -11,7 +11,15 @@ pub fn summary_line(c: &Checked) -> String {
         Verdict::NotMet => "FAIL",
     };
     let outcome = match (&c.invariant, &c.bound, &c.trace) {
-        (Some(p), _, Some(t)) => format!("violation of {p} in {} steps", t.steps.len()),
+        (Some(p), _, Some(t)) => match c.found_length {
+            Some(found) if found != t.steps.len() => {
+                format!(
+                    "violation of {p} in {} steps (shrunk from {found})",
+                    t.steps.len()
+                )
+            }
+            _ => format!("violation of {p} in {} steps", t.steps.len()),
+        },
         (_, Some(b), _) => format!(
             "bounded by {}",
             serde_json::to_value(b)
@@ -22,7 +30,7 @@ pub fn summary_line(c: &Checked) -> String {
         _ => c.outcome.to_string(),
     };
     format!(
-        "{mark} {:<48} expect {:<28} {:<36} {:>9} states {:>10} transitions {:>6} ms ({})",
+        "{mark} {:<52} expect {:<28} {:<46} {:>9} states {:>10} transitions {:>6} ms ({})",
         c.name,
         c.expect.to_string(),
         outcome,
@@ -51,6 +59,7 @@ pub fn to_json(c: &Checked) -> Value {
         "max_depth": c.stats.max_depth,
         "runs": c.stats.runs,
         "elapsed_ms": c.stats.elapsed_ms,
+        "found_length": c.found_length,
         "trace": c.trace,
     })
 }

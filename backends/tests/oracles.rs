@@ -84,7 +84,7 @@ fn every_backend_finds_the_lost_update_with_more_threads() {
 fn enumerating_backends_exhaust_the_atomic_counter_and_agree_with_engine_dfs() {
     for threads in 2..=3 {
         let model = Counter::atomic(threads);
-        let engine = Dfs.explore(&model, &Budget::default());
+        let engine = Dfs::default().explore(&model, &Budget::default());
         assert_eq!(engine.outcome, Outcome::Exhausted);
         for backend in [Backend::ShuttleDfs, Backend::Loom] {
             let r = run(
@@ -347,7 +347,7 @@ fn enumerating_backends_cover_every_ordering() {
             bad: None,
             goal: vec![3, 2, 1, 0],
         };
-        let engine = Dfs.explore(&model, &Budget::default());
+        let engine = Dfs::default().explore(&model, &Budget::default());
         let r = run(backend, Arc::new(model), &Budget::default(), 0, u64::MAX);
         assert_eq!(r.outcome, Outcome::Exhausted, "{backend}");
         assert_eq!(r.stats.states, engine.stats.states, "{backend}");

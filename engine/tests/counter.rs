@@ -17,7 +17,7 @@ fn violation<E: Clone>(o: &Outcome<E>) -> syncsim_engine::outcome::Violation<E> 
 
 #[test]
 fn dfs_finds_the_lost_update() {
-    let r = Dfs.explore(&Counter::lost_update(2), &Budget::default());
+    let r = Dfs::default().explore(&Counter::lost_update(2), &Budget::default());
     let v = violation(&r.outcome);
     assert_eq!(v.property, "no_lost_increment");
     assert_eq!(v.message, "2 threads incremented but x = 1");
@@ -33,7 +33,7 @@ fn bfs_returns_the_shortest_counterexample() {
 
 #[test]
 fn atomic_increments_exhaust_with_pinned_state_counts() {
-    let r = Dfs.explore(&Counter::atomic(3), &Budget::default());
+    let r = Dfs::default().explore(&Counter::atomic(3), &Budget::default());
     assert_eq!(r.outcome, Outcome::Exhausted);
     // 2^3 subsets of finished threads.
     assert_eq!(r.stats.states, 8);
@@ -45,7 +45,7 @@ fn atomic_increments_exhaust_with_pinned_state_counts() {
 
 #[test]
 fn split_increment_state_count_is_pinned() {
-    let r = Dfs.explore(
+    let r = Dfs::default().explore(
         &Counter::lost_update(2),
         &Budget {
             max_depth: 100,
@@ -59,7 +59,7 @@ fn split_increment_state_count_is_pinned() {
 
 #[test]
 fn a_depth_bound_is_reported_as_bounded_not_a_pass() {
-    let r = Dfs.explore(
+    let r = Dfs::default().explore(
         &Counter::atomic(3),
         &Budget {
             max_depth: 2,
@@ -79,7 +79,7 @@ fn a_depth_bound_is_reported_as_bounded_not_a_pass() {
 
 #[test]
 fn a_state_bound_is_reported_as_bounded() {
-    let r = Dfs.explore(
+    let r = Dfs::default().explore(
         &Counter::atomic(4),
         &Budget {
             max_states: 3,
@@ -191,7 +191,7 @@ fn virtual_time_windows_are_recorded_and_checked_by_replay() {
 #[test]
 fn an_unreached_sometimes_property_fails_an_exhaustive_run() {
     // With a depth of 3 the atomic model is bounded: unknown, not a failure.
-    let r = Dfs.explore(
+    let r = Dfs::default().explore(
         &Counter::atomic(3),
         &Budget {
             max_depth: 2,
@@ -201,7 +201,9 @@ fn an_unreached_sometimes_property_fails_an_exhaustive_run() {
     assert!(!r.outcome.is_violation());
     // Zero threads: every thread is trivially done in the initial state, so it is reached.
     assert_eq!(
-        Dfs.explore(&Counter::atomic(0), &Budget::default()).outcome,
+        Dfs::default()
+            .explore(&Counter::atomic(0), &Budget::default())
+            .outcome,
         Outcome::Exhausted
     );
 }

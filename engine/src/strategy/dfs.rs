@@ -20,7 +20,7 @@ use crate::time::Millis;
 
 /// Exhaustive depth-first search.
 ///
-/// `Dfs::default()` (and the constant [`Dfs`](const@Dfs)) uses sleep sets; a model that does not
+/// `Dfs::default()` uses sleep sets; a model that does not
 /// override [`Model::access`] is explored exactly as by [`Dfs::plain`]. Sleep sets never
 /// prune states, only transitions, so `stats.states` is the same with and without them and
 /// `stats.transitions` shows the saving.
@@ -28,36 +28,6 @@ use crate::time::Millis;
 pub struct Dfs {
     /// Whether to skip transitions with sleep sets (partial-order reduction).
     pub sleep_sets: bool,
-}
-
-/// `Dfs` written as a value, as it was spelled before the struct had a field
-/// (`Dfs.explore(..)`): a constant that runs [`Dfs::default()`]. It has its own zero-sized
-/// type so that calling `explore` on it borrows nothing mutable from a constant.
-#[allow(non_upper_case_globals)]
-pub const Dfs: DfsDefault = DfsDefault;
-
-/// The type of the constant [`Dfs`](const@Dfs): exhaustive DFS with the default settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DfsDefault;
-
-impl DfsDefault {
-    /// The strategy this stands for, [`Dfs::default()`].
-    pub fn strategy(self) -> Dfs {
-        Dfs::default()
-    }
-    /// Explores `model` within `budget` with [`Dfs::default()`].
-    pub fn explore<M: Model>(&self, model: &M, budget: &Budget) -> Report<M::Event> {
-        Dfs::default().explore(model, budget)
-    }
-}
-
-impl Strategy for DfsDefault {
-    fn name(&self) -> &'static str {
-        "dfs"
-    }
-    fn explore<M: Model>(&mut self, model: &M, budget: &Budget) -> Report<M::Event> {
-        Dfs::default().explore(model, budget)
-    }
 }
 
 impl Default for Dfs {
