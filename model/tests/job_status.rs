@@ -42,6 +42,7 @@ fn world(policies: Policies, workload: impl FnOnce(&mut Workload), faults: Fault
         pong_interval_ms: 3000,
         pongs: 0,
         reloads: 0,
+        reload_at_ms: None,
         idle_renders: 0,
         cancels: 0,
     };

@@ -42,6 +42,10 @@ pub struct Workload {
     /// The user may reload the page this many times (memory lost, `localStorage` kept).
     #[serde(default)]
     pub reloads: u8,
+    /// When the reloads may happen, `[earliest, latest]` ms after the job was created (the
+    /// last reload must happen by `latest`). Absent: at any moment.
+    #[serde(default)]
+    pub reload_at_ms: Option<[u32; 2]>,
     /// `GenerationPage` may re-render for unrelated reasons this many times (the "~15 s idle"
     /// re-render); each re-render re-reads `localStorage` through `usePersistedState`.
     #[serde(default)]
@@ -243,6 +247,10 @@ impl JobStatusConfig {
             ("topology.http_ms", self.topology.http_ms),
             ("workload.start_ms", self.workload.start_ms),
             ("workload.run_ms", self.workload.run_ms),
+            (
+                "workload.reload_at_ms",
+                self.workload.reload_at_ms.unwrap_or([0, 0]),
+            ),
         ] {
             if a > b {
                 return Err(ConfigError::new(

@@ -44,7 +44,11 @@ impl JobStatus {
         if !guard.accepts(before.tab.child, snap) {
             format!("ignores it ({name} guard)")
         } else if before.tab.child == Some(snap) {
-            "no change".into()
+            if self.config.policies.broadcast == super::config::Broadcast::EveryUpdate {
+                "sets its state to the same values (a new object)".into()
+            } else {
+                "no change".into()
+            }
         } else {
             "applies it".into()
         }

@@ -54,6 +54,8 @@ pub struct JobStatusState {
     pub http_seq: u8,
     /// What is left of the optional steps.
     pub left: Budgets,
+    /// When the user's reloads may happen (`workload.reload_at_ms`), while some are left.
+    pub reload_due: Option<Timer>,
     /// Ghost: the terminal status the tab has shown, once it has shown one.
     pub shown_terminal: Option<Status>,
     /// Ghost: the row has been `completed`.
@@ -320,9 +322,13 @@ impl JobStatus {
             d.elapse(advance);
         }
         state.http.elapse(advance);
-        for d in [&mut state.tab.clear_due, &mut state.tab.poll_due]
-            .into_iter()
-            .flatten()
+        for d in [
+            &mut state.tab.clear_due,
+            &mut state.tab.poll_due,
+            &mut state.reload_due,
+        ]
+        .into_iter()
+        .flatten()
         {
             d.elapse(advance);
         }
@@ -379,6 +385,7 @@ impl Model for JobStatus {
                 ws_duplicates: f.ws_duplicates,
                 http_failures: f.http_failures,
             },
+            reload_due: w.reload_at_ms.map(range).filter(|_| w.reloads > 0),
             shown_terminal: None,
             completed_ever: false,
         };
@@ -449,7 +456,7 @@ impl Model for JobStatus {
             push(Cancel, Timer::ANY);
         }
         if state.left.reloads > 0 {
-            push(Reload, Timer::ANY);
+            push(Reload, state.reload_due.unwrap_or(Timer::ANY));
         }
     }
 
@@ -585,6 +592,9 @@ impl Model for JobStatus {
             }
             JobEvent::Reload => {
                 state.left.reloads -= 1;
+                if state.left.reloads == 0 {
+                    state.reload_due = None;
+                }
                 self.mount(state);
             }
         }
