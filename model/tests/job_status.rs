@@ -299,3 +299,22 @@ fn a_reload_loses_memory_and_keeps_local_storage() {
     assert!(!s.tab.notify_pending && !s.tab.prop_pending);
     let _ = JobEvent::Reload;
 }
+
+#[test]
+fn converges_fails_when_the_bounds_starve_the_card() {
+    // Demo mode, no reconnects and a single poll: the card cannot learn that the job
+    // completed, and at quiescence it still shows an older status. `converges` is not vacuous.
+    let m = world(
+        Policies {
+            reconnect_cap: Limit::Some(0),
+            ..correct_policies()
+        },
+        |w| w.polls = 1,
+        Faults {
+            demo_mode: true,
+            ..Faults::default()
+        },
+    );
+    let r = Bfs.explore(&m, &Budget::default());
+    assert_eq!(verdict(&r.outcome), "violation converges");
+}
