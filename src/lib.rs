@@ -9,8 +9,10 @@
 //! - [`worlds`] — which world a scenario builds, and dispatch to it.
 //! - [`runner`] — explore a scenario and judge its verdict.
 //! - [`output`] — summary lines and the JSON document.
+//! - [`fuzz`] — random workloads shrunk by proptest into regression scenarios.
 #![deny(missing_docs)]
 
+pub mod fuzz;
 pub mod output;
 pub mod runner;
 pub mod scenario;

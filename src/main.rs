@@ -81,6 +81,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         save_traces: Option<PathBuf>,
     },
+    /// Generate random workloads under a policy set; write the first violating one, shrunk,
+    /// as a regression scenario. Exit 0: no violation in N cases; 1: a regression was written.
+    Fuzz {
+        /// A TOML file with `world = "..."` and a `[policies]` section.
+        #[arg(long, value_name = "FILE")]
+        policies: PathBuf,
+        /// How many workloads to try.
+        #[arg(long, default_value_t = 256)]
+        cases: u32,
+        /// Seed of the workload generator.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Where to write the regression scenario.
+        #[arg(long, value_name = "DIR", default_value = "scenarios/regressions")]
+        out: PathBuf,
+    },
     /// List scenarios with their expectations.
     List {
         /// Scenario files or directories (default: scenarios/).
@@ -140,6 +156,12 @@ fn main() -> ExitCode {
             check(paths, &opts, format, save_traces.as_deref())
         }
         Command::List { paths } => list(paths),
+        Command::Fuzz {
+            policies,
+            cases,
+            seed,
+            out,
+        } => fuzz(&policies, cases, seed, &out),
         Command::Replay { trace, scenario } => replay_trace(&trace, scenario.as_deref()),
     })
 }
@@ -248,6 +270,29 @@ fn check(paths: Vec<PathBuf>, opts: &Options, format: Format, save_traces: Optio
         NOT_MET
     } else {
         MET
+    }
+}
+
+fn fuzz(policies: &Path, cases: u32, seed: u64, out: &Path) -> u8 {
+    match syncsim::fuzz::fuzz(policies, cases, seed, out) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            USAGE
+        }
+        Ok(report) => match report.found {
+            None => {
+                println!("fuzz: no violation in {} cases (seed {seed}); each case explored exhaustively or to its budget", report.cases);
+                MET
+            }
+            Some((invariant, path)) => {
+                println!(
+                    "fuzz: a workload violates {invariant}; shrunk and written to {}",
+                    path.display()
+                );
+                println!("check it: syncsim check {}", path.display());
+                NOT_MET
+            }
+        },
     }
 }
 

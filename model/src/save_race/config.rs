@@ -2,7 +2,7 @@
 //! These types are deserialized straight from the scenario's TOML sections (unknown keys are
 //! errors) and documented field by field in `scenarios/README.md`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::MAX_SCENES;
 pub use crate::world::ConfigError;
@@ -11,31 +11,31 @@ pub use crate::world::ConfigError;
 pub const MAX_SAVERS: usize = 16;
 
 /// `[topology]`: the project row, its replica, and scenes that do not exist yet.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// Scenes in the project's `generated_output` (1 to 4).
     pub scenes: usize,
     /// Scenes (1-based) that the pipeline has not created yet when the saves start; each is
     /// created later, within `scene_created_ms`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub late_scenes: Vec<usize>,
     /// When a late scene gets created, `[earliest, latest]` ms after the start; untimed if
     /// absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_created_ms: Option<[u32; 2]>,
     /// A read replica that applies the primary's commits after a lag in this window,
     /// `[earliest, latest]` ms. Absent: no replica.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_lag_ms: Option<[u32; 2]>,
     /// How long one database round trip takes, `[earliest, latest]` ms; untimed if absent
     /// (any delay, which over-approximates every real latency).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_latency_ms: Option<[u32; 2]>,
 }
 
 /// One group of image tasks for one scene.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct SaveGroup {
     /// The scene (1-based) the images belong to.
@@ -50,19 +50,19 @@ fn one() -> usize {
 }
 
 /// `[workload]`: the image tasks `generate-all-images` runs with `Promise.allSettled`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// The tasks, by scene.
     pub saves: Vec<SaveGroup>,
     /// How long the image API takes per image, `[earliest, latest]` ms. Absent: the save
     /// starts at once (the textbook lost-update model).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_ms: Option<[u32; 2]>,
 }
 
 /// How a task saves its URL into its scene.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum SavePolicy {
     /// As shipped: fetch the whole document, add the URL in memory, write the whole document
@@ -80,7 +80,7 @@ pub enum SavePolicy {
 }
 
 /// Which failures make a task try again.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryPolicy {
     /// As shipped: retry only when the database returns an error; a detected conflict
@@ -92,7 +92,7 @@ pub enum RetryPolicy {
 
 /// What a task does when its scene is not in the document it read (or a scene-guarded
 /// append affects 0 rows).
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum SceneMissingPolicy {
     /// As shipped: log "Scene not found" and return; the caller logs "Saved".
@@ -102,7 +102,7 @@ pub enum SceneMissingPolicy {
 }
 
 /// Where a task's plain reads go.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadFrom {
     /// The primary: always the last committed document.
@@ -112,14 +112,14 @@ pub enum ReadFrom {
 }
 
 /// `[policies]`: the choices the app makes.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     /// How a task saves.
     pub save: SavePolicy,
     /// Which failures are retried. Default: `on_conflict` for `cas_retry` and
     /// `check_then_write` (their whole point), `on_error` otherwise.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryPolicy>,
     /// Attempts before a task gives up after errors (as shipped: 5). A task that gives up
     /// reports failure, which is not a lost URL.
@@ -160,7 +160,7 @@ impl Policies {
 }
 
 /// `[faults]`: what the environment may do to the app.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
     /// At most this many database writes fail with an error in one run (each one a choice the
