@@ -11,6 +11,7 @@
 
 pub mod config;
 mod describe;
+mod independence;
 mod invariants;
 mod saver;
 mod symmetry;

@@ -380,6 +380,14 @@ impl Model for SaveRace {
         super::invariants::properties()
     }
 
+    fn access(
+        &self,
+        state: &SaveRaceState,
+        event: &SaveEvent,
+    ) -> Option<syncsim_engine::model::Access> {
+        Some(self.event_access(state, event))
+    }
+
     fn fingerprint<H: Hasher>(&self, state: &SaveRaceState, hasher: &mut H) {
         if self.symmetry {
             self.canonical_fingerprint(state, hasher)
