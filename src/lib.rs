@@ -10,10 +10,12 @@
 //! - [`runner`] — explore a scenario and judge its verdict.
 //! - [`output`] — summary lines and the JSON document.
 //! - [`fuzz`] — random workloads shrunk by proptest into regression scenarios.
+//! - [`report`] — the catalogue's verdicts as `reports/README.md`.
 #![deny(missing_docs)]
 
 pub mod fuzz;
 pub mod output;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod worlds;

@@ -97,6 +97,14 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "scenarios/regressions")]
         out: PathBuf,
     },
+    /// Check every scenario and write the verdict table (default reports/README.md).
+    Report {
+        /// Scenario files or directories (default: scenarios/).
+        paths: Vec<PathBuf>,
+        /// Where to write the markdown table.
+        #[arg(long, value_name = "FILE", default_value = "reports/README.md")]
+        out: PathBuf,
+    },
     /// List scenarios with their expectations.
     List {
         /// Scenario files or directories (default: scenarios/).
@@ -156,6 +164,7 @@ fn main() -> ExitCode {
             check(paths, &opts, format, save_traces.as_deref())
         }
         Command::List { paths } => list(paths),
+        Command::Report { paths, out } => report(paths, &out),
         Command::Fuzz {
             policies,
             cases,
@@ -294,6 +303,43 @@ fn fuzz(policies: &Path, cases: u32, seed: u64, out: &Path) -> u8 {
             }
         },
     }
+}
+
+fn report(paths: Vec<PathBuf>, out: &Path) -> u8 {
+    let files = match scenario_files(paths) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let mut loaded = Vec::new();
+    let mut code = MET;
+    for file in &files {
+        match worlds::load(file).map_err(|e| e.to_string()).and_then(|s| {
+            let c = runner::check(&s, &Options::default())?;
+            Ok((s, c))
+        }) {
+            Ok((s, c)) => {
+                if c.verdict == Verdict::NotMet {
+                    code = code.max(NOT_MET);
+                }
+                loaded.push((s, c));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = USAGE;
+            }
+        }
+    }
+    let rows: Vec<syncsim::report::Row> = loaded
+        .iter()
+        .map(|(scenario, checked)| syncsim::report::Row { scenario, checked })
+        .collect();
+    let text = syncsim::report::render(&rows);
+    if let Err(e) = std::fs::write(out, text) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return USAGE;
+    }
+    println!("wrote {} ({} scenarios)", out.display(), rows.len());
+    code
 }
 
 fn list(paths: Vec<PathBuf>) -> u8 {
