@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod budget;
 pub mod examples;
 pub mod fingerprint;

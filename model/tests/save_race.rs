@@ -1,9 +1,10 @@
-//! The save-race world explored directly: symmetry reduction agrees with the plain search on
-//! every policy, state counts are pinned, and event names are unique in every state.
+//! The save-race world explored directly: symmetry reduction and sleep sets agree with the
+//! plain search on every policy, state counts are pinned, and the engine's audit (unique event
+//! names, honest access declarations) holds in every reachable state.
 
-use syncsim_engine::model::fireable_events;
+use syncsim_engine::audit::audit_model;
 use syncsim_engine::strategy::{Bfs, Dfs, Strategy};
-use syncsim_engine::{Budget, Model, Outcome};
+use syncsim_engine::{Budget, Outcome};
 use syncsim_model::save_race::config::{
     Faults, Policies, ReadFrom, SaveGroup, SavePolicy, SceneMissingPolicy, Topology, Workload,
 };
@@ -115,52 +116,20 @@ fn pinned_state_counts() {
 }
 
 #[test]
-fn event_names_are_unique_in_every_reachable_state() {
+fn event_names_are_unique_and_access_declarations_hold_in_every_reachable_state() {
     for policy in POLICIES {
-        let m = world(policy, 2, true, 1).with_symmetry(false);
-        let mut stack = vec![m.initial_state()];
-        let mut seen = std::collections::HashSet::new();
-        let (mut scratch, mut out) = (Vec::new(), Vec::new());
-        while let Some(s) = stack.pop() {
-            if !seen.insert(s.clone()) {
-                continue;
-            }
-            fireable_events(&m, &s, &mut scratch, &mut out);
-            let mut names: Vec<String> = out.iter().map(|(e, _)| m.label(&s, e).name()).collect();
-            let n = names.len();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), n, "duplicate event names in {s:?}");
-            for (e, adv) in out.clone() {
-                let mut next = s.clone();
-                m.apply(&mut next, &e, adv);
-                stack.push(next);
-            }
+        for (generation, errors) in [(false, 1), (true, 1)] {
+            let m = world(policy, 2, generation, errors).with_symmetry(false);
+            audit_model(&m, 100_000).unwrap_or_else(|e| panic!("{policy:?}: {e}"));
         }
     }
 }
 
 #[test]
-fn access_declarations_hold_in_every_reachable_state_and_sleep_sets_agree() {
-    use syncsim_engine::por::audit_independence;
+fn sleep_sets_agree_with_the_plain_search() {
     for policy in POLICIES {
         for (generation, errors) in [(false, 1), (true, 1)] {
             let m = world(policy, 2, generation, errors).with_symmetry(false);
-            let mut stack = vec![m.initial_state()];
-            let mut seen = std::collections::HashSet::new();
-            let (mut scratch, mut out) = (Vec::new(), Vec::new());
-            while let Some(s) = stack.pop() {
-                if !seen.insert(s.clone()) {
-                    continue;
-                }
-                audit_independence(&m, &s).unwrap_or_else(|e| panic!("{policy:?}: {e}"));
-                fireable_events(&m, &s, &mut scratch, &mut out);
-                for (e, adv) in out.clone() {
-                    let mut next = s.clone();
-                    m.apply(&mut next, &e, adv);
-                    stack.push(next);
-                }
-            }
             let plain = Dfs::plain().explore(&m, &Budget::default());
             let reduced = Dfs::with_sleep_sets().explore(&m, &Budget::default());
             assert_eq!(

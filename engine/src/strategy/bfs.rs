@@ -118,18 +118,6 @@ impl Strategy for Bfs {
             }
         }
 
-        if cut_by_depth {
-            return report(Outcome::Bounded(Bound::Depth), stats);
-        }
-        if let Some((property, message)) = checker.unreached() {
-            let v = Violation {
-                property,
-                message,
-                path: Vec::new(),
-                run_seed: None,
-            };
-            return report(Outcome::Violation(v), stats);
-        }
-        report(Outcome::Exhausted, stats)
+        report(checker.conclude(cut_by_depth), stats)
     }
 }

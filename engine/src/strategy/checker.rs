@@ -2,6 +2,7 @@
 //! `sometimes` properties were reached, so that every strategy judges states the same way.
 
 use crate::model::{Model, Property, PropertyKind};
+use crate::outcome::{Bound, Outcome, Violation};
 
 /// The properties of one model, ready to check.
 pub struct PropertyChecker<M: Model> {
@@ -62,5 +63,23 @@ impl<M: Model> PropertyChecker<M> {
                     format!("`{}` was never reached in any explored state", p.name),
                 )
             })
+    }
+
+    /// The verdict of an exhaustive search that ran out of states to expand: bounded if some
+    /// trace was cut by the depth bound, a violation if a `sometimes` property was never
+    /// reached, exhausted otherwise.
+    pub fn conclude<E>(&self, cut_by_depth: bool) -> Outcome<E> {
+        if cut_by_depth {
+            return Outcome::Bounded(Bound::Depth);
+        }
+        match self.unreached() {
+            Some((property, message)) => Outcome::Violation(Violation {
+                property,
+                message,
+                path: Vec::new(),
+                run_seed: None,
+            }),
+            None => Outcome::Exhausted,
+        }
     }
 }

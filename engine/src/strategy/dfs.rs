@@ -158,19 +158,7 @@ fn explore_plain<M: Model>(model: &M, budget: &Budget) -> Report<M::Event> {
         });
     }
 
-    if cut_by_depth {
-        return report(Outcome::Bounded(Bound::Depth), stats);
-    }
-    if let Some((property, message)) = checker.unreached() {
-        let v = Violation {
-            property,
-            message,
-            path: Vec::new(),
-            run_seed: None,
-        };
-        return report(Outcome::Violation(v), stats);
-    }
-    report(Outcome::Exhausted, stats)
+    report(checker.conclude(cut_by_depth), stats)
 }
 
 /// One state on the stack of the reduced search.
@@ -413,17 +401,5 @@ fn explore_with_sleep_sets<M: Model>(model: &M, budget: &Budget) -> Report<M::Ev
         });
     }
 
-    if cut_by_depth {
-        return report(Outcome::Bounded(Bound::Depth), stats);
-    }
-    if let Some((property, message)) = checker.unreached() {
-        let v = Violation {
-            property,
-            message,
-            path: Vec::new(),
-            run_seed: None,
-        };
-        return report(Outcome::Violation(v), stats);
-    }
-    report(Outcome::Exhausted, stats)
+    report(checker.conclude(cut_by_depth), stats)
 }

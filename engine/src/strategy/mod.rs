@@ -9,6 +9,7 @@ mod checker;
 mod dfs;
 mod pct;
 mod random;
+mod sampling;
 
 pub use bfs::Bfs;
 pub use checker::PropertyChecker;

@@ -23,17 +23,16 @@
 //! PCT samples; it never reports `exhausted`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
-use crate::budget::{Budget, Stats};
-use crate::fingerprint::{fingerprint, VisitedSet};
+use crate::budget::Budget;
 use crate::model::{fireable_events, Model};
-use crate::outcome::{Bound, Outcome, Report, Violation};
-use crate::strategy::random::run_seed;
-use crate::strategy::{PropertyChecker, Strategy};
+use crate::outcome::Report;
+use crate::strategy::sampling::{sample, Chooser};
+use crate::strategy::Strategy;
+use crate::time::Millis;
 
 /// PCT with bug depth `depth`: `depth - 1` priority change points per run.
 #[derive(Clone, Debug)]
@@ -142,85 +141,50 @@ impl Strategy for Pct {
     }
 
     fn explore<M: Model>(&mut self, model: &M, budget: &Budget) -> Report<M::Event> {
-        let start = Instant::now();
-        let mut checker = PropertyChecker::new(model);
-        let mut stats = Stats::default();
-        let mut visited = VisitedSet::default();
-        let mut scratch = Vec::new();
-        let mut successors = Vec::new();
-        let seed = self.seed;
         let depth = self.depth.max(1);
-        let report = |outcome, mut stats: Stats| {
-            stats.elapsed_ms = start.elapsed().as_millis() as u64;
-            Report {
-                outcome,
-                stats,
-                strategy: "pct".into(),
-                seed: Some(seed),
-            }
-        };
-        let init = model.initial_state();
         let k = probe_length(model, budget.max_depth);
-
-        for run in 0..self.runs {
-            let this_seed = run_seed(self.seed, run);
-            let mut rng = ChaCha8Rng::seed_from_u64(this_seed);
+        sample(model, budget, "pct", self.seed, self.runs, |seed| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let points = change_points(depth - 1, k, &mut rng);
-            let mut priorities = Priorities::new(depth);
-            let mut state = init.clone();
-            let mut path = Vec::new();
-            loop {
-                if visited.insert(fingerprint(model, &state)) {
-                    stats.states += 1;
-                }
-                fireable_events(model, &state, &mut scratch, &mut successors);
-                if let Some((property, message)) =
-                    checker.check(model, &state, successors.is_empty())
-                {
-                    let v = Violation {
-                        property,
-                        message,
-                        path,
-                        run_seed: Some(this_seed),
-                    };
-                    return report(Outcome::Violation(v), stats);
-                }
-                if successors.is_empty() || path.len() >= budget.max_depth {
-                    break;
-                }
-                // The highest-priority actor's first fireable event; `>` keeps the first on ties,
-                // and ties only happen between events of one actor.
-                let mut best: Option<(usize, u64, String)> = None;
-                for (i, (event, _)) in successors.iter().enumerate() {
-                    let actor = model.label(&state, event).actor;
-                    let p = priorities.of(&actor, &mut rng);
-                    let higher = match &best {
-                        None => true,
-                        Some((_, best_p, _)) => p > *best_p,
-                    };
-                    if higher {
-                        best = Some((i, p, actor));
-                    }
-                }
-                let (pick, _, actor) = best.expect("successors is not empty");
-                let (event, advance) = successors.swap_remove(pick);
-                model.apply(&mut state, &event, advance);
-                path.push(event);
-                stats.transitions += 1;
-                stats.max_depth = stats.max_depth.max(path.len());
-                if let Some(i) = points.iter().position(|&s| s == path.len()) {
-                    priorities.lower(&actor, i as u64 + 1);
-                }
+            ByPriority {
+                rng,
+                points,
+                priorities: Priorities::new(depth),
             }
-            stats.runs += 1;
-            if stats.transitions >= budget.max_states {
-                return report(Outcome::Bounded(Bound::States), stats);
-            }
-            if budget.max_time.is_some_and(|t| start.elapsed() >= t) {
-                return report(Outcome::Bounded(Bound::Time), stats);
+        })
+    }
+}
+
+/// One PCT run: the highest-priority actor's first fireable event; at the i-th change point
+/// the actor just scheduled drops to priority i.
+struct ByPriority {
+    rng: ChaCha8Rng,
+    points: Vec<usize>,
+    priorities: Priorities,
+}
+
+impl<M: Model> Chooser<M> for ByPriority {
+    fn choose(
+        &mut self,
+        model: &M,
+        state: &M::State,
+        successors: &[(M::Event, Millis)],
+        step: usize,
+    ) -> usize {
+        // `>` keeps the first on ties, and ties only happen between events of one actor.
+        let mut best: Option<(usize, u64, String)> = None;
+        for (i, (event, _)) in successors.iter().enumerate() {
+            let actor = model.label(state, event).actor;
+            let p = self.priorities.of(&actor, &mut self.rng);
+            if best.as_ref().is_none_or(|(_, best_p, _)| p > *best_p) {
+                best = Some((i, p, actor));
             }
         }
-        report(Outcome::Bounded(Bound::Runs), stats)
+        let (pick, _, actor) = best.expect("successors is not empty");
+        if let Some(i) = self.points.iter().position(|&s| s == step + 1) {
+            self.priorities.lower(&actor, i as u64 + 1);
+        }
+        pick
     }
 }
 

@@ -5,16 +5,15 @@
 //! seed, given back as the base seed with one run, reproduces that run exactly. A random
 //! search samples; it never reports `exhausted`.
 
-use std::time::Instant;
-
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
-use crate::budget::{Budget, Stats};
-use crate::fingerprint::{fingerprint, VisitedSet};
-use crate::model::{fireable_events, Model};
-use crate::outcome::{Bound, Outcome, Report, Violation};
-use crate::strategy::{PropertyChecker, Strategy};
+use crate::budget::Budget;
+use crate::model::Model;
+use crate::outcome::Report;
+use crate::strategy::sampling::{sample, Chooser};
+use crate::strategy::Strategy;
+use crate::time::Millis;
 
 /// Seeded random walk.
 #[derive(Clone, Debug)]
@@ -55,63 +54,23 @@ impl Strategy for RandomWalk {
     }
 
     fn explore<M: Model>(&mut self, model: &M, budget: &Budget) -> Report<M::Event> {
-        let start = Instant::now();
-        let mut checker = PropertyChecker::new(model);
-        let mut stats = Stats::default();
-        let mut visited = VisitedSet::default();
-        let mut scratch = Vec::new();
-        let mut successors = Vec::new();
-        let seed = self.seed;
-        let report = |outcome, mut stats: Stats| {
-            stats.elapsed_ms = start.elapsed().as_millis() as u64;
-            Report {
-                outcome,
-                stats,
-                strategy: "random".into(),
-                seed: Some(seed),
-            }
-        };
-        let init = model.initial_state();
+        sample(model, budget, "random", self.seed, self.runs, |seed| {
+            Uniform(ChaCha8Rng::seed_from_u64(seed))
+        })
+    }
+}
 
-        for run in 0..self.runs {
-            let this_seed = run_seed(self.seed, run);
-            let mut rng = ChaCha8Rng::seed_from_u64(this_seed);
-            let mut state = init.clone();
-            let mut path = Vec::new();
-            loop {
-                if visited.insert(fingerprint(model, &state)) {
-                    stats.states += 1;
-                }
-                fireable_events(model, &state, &mut scratch, &mut successors);
-                if let Some((property, message)) =
-                    checker.check(model, &state, successors.is_empty())
-                {
-                    let v = Violation {
-                        property,
-                        message,
-                        path,
-                        run_seed: Some(this_seed),
-                    };
-                    return report(Outcome::Violation(v), stats);
-                }
-                if successors.is_empty() || path.len() >= budget.max_depth {
-                    break;
-                }
-                let pick = (rng.next_u64() % successors.len() as u64) as usize;
-                let (event, advance) = successors.swap_remove(pick);
-                model.apply(&mut state, &event, advance);
-                path.push(event);
-                stats.transitions += 1;
-                stats.max_depth = stats.max_depth.max(path.len());
-            }
-            stats.runs += 1;
-            if stats.transitions >= budget.max_states {
-                return report(Outcome::Bounded(Bound::States), stats);
-            }
-            if budget.max_time.is_some_and(|t| start.elapsed() >= t) {
-                return report(Outcome::Bounded(Bound::Time), stats);
-            }
-        }
-        report(Outcome::Bounded(Bound::Runs), stats)
+/// Uniform choice among the fireable events.
+struct Uniform(ChaCha8Rng);
+
+impl<M: Model> Chooser<M> for Uniform {
+    fn choose(
+        &mut self,
+        _: &M,
+        _: &M::State,
+        successors: &[(M::Event, Millis)],
+        _: usize,
+    ) -> usize {
+        (self.0.next_u64() % successors.len() as u64) as usize
     }
 }
