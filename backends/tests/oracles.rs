@@ -9,7 +9,7 @@ use syncsim_backends::{run, Backend};
 use syncsim_engine::examples::counter::Counter;
 use syncsim_engine::outcome::{Bound, Violation};
 use syncsim_engine::replay::replay;
-use syncsim_engine::strategy::Dfs;
+use syncsim_engine::strategy::{Dfs, Strategy};
 use syncsim_engine::trace::{Trace, TraceViolation};
 use syncsim_engine::{Budget, EventLabel, Millis, Model, Outcome, Property, PropertyKind, Timed};
 
