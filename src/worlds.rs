@@ -8,6 +8,10 @@
 use std::path::Path;
 
 use syncsim_engine::Model;
+use syncsim_model::chat_persistence::ChatPersistence;
+use syncsim_model::generation_dedup::GenerationDedup;
+use syncsim_model::job_status::JobStatus;
+use syncsim_model::render_sync::RenderSync;
 use syncsim_model::save_race::SaveRace;
 use syncsim_model::World as WorldConfig;
 
@@ -16,13 +20,27 @@ use crate::scenario::{
 };
 
 /// The worlds a scenario can name.
-pub const WORLDS: &[&str] = &[SaveRace::NAME];
+pub const WORLDS: &[&str] = &[
+    SaveRace::NAME,
+    ChatPersistence::NAME,
+    JobStatus::NAME,
+    GenerationDedup::NAME,
+    RenderSync::NAME,
+];
 
 /// A built world, ready to explore.
 #[derive(Clone, Debug)]
 pub enum World {
     /// Incident 004: concurrent saves into one JSONB column.
     SaveRace(SaveRace),
+    /// Incident 002: one 410 fires three generations of one background.
+    GenerationDedup(GenerationDedup),
+    /// Incident 001: job status oscillates between pending and completed.
+    JobStatus(JobStatus),
+    /// Incident 003: chat images lost on refresh and across tabs.
+    ChatPersistence(ChatPersistence),
+    /// Incident 000: chat renders disappear before they appear in the DB.
+    RenderSync(RenderSync),
 }
 
 /// Runs `$body` with `$m` bound to the concrete model inside `$world` (a `&World` or
@@ -32,6 +50,10 @@ macro_rules! with_model {
     ($world:expr, $m:ident => $body:expr) => {
         match $world {
             $crate::worlds::World::SaveRace($m) => $body,
+            $crate::worlds::World::GenerationDedup($m) => $body,
+            $crate::worlds::World::JobStatus($m) => $body,
+            $crate::worlds::World::ChatPersistence($m) => $body,
+            $crate::worlds::World::RenderSync($m) => $body,
         }
     };
 }
@@ -60,6 +82,10 @@ pub fn parse(file: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let world = world_of(file, text)?;
     let scenario = match world.get_ref().as_str() {
         SaveRace::NAME => build(file, text, World::SaveRace)?,
+        GenerationDedup::NAME => build(file, text, World::GenerationDedup)?,
+        JobStatus::NAME => build(file, text, World::JobStatus)?,
+        ChatPersistence::NAME => build(file, text, World::ChatPersistence)?,
+        RenderSync::NAME => build(file, text, World::RenderSync)?,
         other => {
             return Err(ScenarioError {
                 file: file.to_path_buf(),

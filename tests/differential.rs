@@ -12,6 +12,7 @@ use syncsim::scenario::collect_files;
 use syncsim::{with_model, worlds};
 use syncsim_backends::Backend;
 use syncsim_engine::replay::replay;
+use syncsim_engine::shrink::shrink;
 use syncsim_engine::trace::Trace;
 use syncsim_engine::{Budget, Outcome};
 
@@ -72,6 +73,19 @@ fn every_strategy_and_backend_agrees_on_every_incident_scenario() {
                 }
                 if reference_violates && matches!(label, "dfs without sleep sets" | "bfs") {
                     assert!(r.outcome.is_violation(), "{name}: {label} must find the violation too");
+                }
+            }
+            // Shrinking a sampled counterexample never beats BFS's shortest for that property,
+            // and gets close to it.
+            let shortest = explore(m, &how(StrategyChoice::Bfs, None, 1, true), &budget);
+            if let (Outcome::Violation(b), Outcome::Violation(r)) =
+                (&shortest.outcome, &explore(m, &how(StrategyChoice::Random, None, 3000, true), &limited).outcome)
+            {
+                if b.property == r.property {
+                    let shrunk = shrink(m, &r.path, &r.property);
+                    assert!(shrunk.after >= b.path.len(), "{name}: shrinking beat BFS");
+                    assert!(shrunk.after <= shrunk.before, "{name}");
+                    eprintln!("{name}: random {} -> shrunk {} (bfs {})", shrunk.before, shrunk.after, b.path.len());
                 }
             }
             // Symmetry reduction off: same verdict.
