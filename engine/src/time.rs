@@ -8,6 +8,20 @@
 //!
 //! Windows are relative so a model can store deadlines relative to "now" and states that
 //! differ only in absolute time fingerprint the same.
+//!
+//! ## What this covers, exactly
+//!
+//! An event fires at the *earliest* moment its window allows (or at the moment some other
+//! event fires, when that is later). Every *order* of events that the windows allow at each
+//! step is explored, but an event is never placed freely inside its window: a request that
+//! could be sent at any time in `[0 s, 5 s]` is sent at 0 s or right after another event, never
+//! at 3.2 s. When the firing time matters later — the event starts a timer or sends a message
+//! whose own window is measured from that moment — some real-time orderings are not explored.
+//! So a violation found in a timed model is always real, but an `exhausted` timed model is
+//! exhaustive over this discretization, not over every real-time schedule. Untimed models
+//! (every window `ANY`), and models whose windows start at 0, are unaffected: every ordering
+//! is explored. Closing the gap needs the firing delay as a scheduler choice (e.g. also firing
+//! at each other pending event's boundary, recorded per step) or a symbolic clock (zones).
 
 use serde::{Deserialize, Serialize};
 
