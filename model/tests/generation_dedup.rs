@@ -1,6 +1,7 @@
 //! The generation-dedup world explored directly: the database semantics of the
 //! `generated_images` table, event names unique in every reachable state, pinned state
-//! counts, and the report's findings checked on the whole state space.
+//! counts, the report's findings checked on the whole state space, and symmetry reduction
+//! (interchangeable tabs and instances) agreeing with the plain search.
 
 use std::collections::HashSet;
 
@@ -217,17 +218,20 @@ fn pinned_state_counts() {
     let mut correct = config(1, 2);
     claim(&mut correct);
     correct.faults.generator_failures = 1;
-    let counts: Vec<u64> = [fix, correct]
+    let counts: Vec<(u64, u64)> = [fix, correct]
         .into_iter()
         .map(|c| {
-            let r = Dfs::default().explore(&world(c), &Budget::default());
-            assert_eq!(r.outcome, Outcome::Exhausted);
-            r.stats.states
+            let m = world(c);
+            let reduced = Dfs::default().explore(&m, &Budget::default());
+            let plain = Dfs::default().explore(&m.with_symmetry(false), &Budget::default());
+            assert_eq!(reduced.outcome, Outcome::Exhausted);
+            assert_eq!(plain.outcome, Outcome::Exhausted);
+            (reduced.stats.states, plain.stats.states)
         })
         .collect();
     // The report's fix on one instance (two tabs), and the database claim (one tab, two
-    // instances, one failed generation).
-    assert_eq!(counts, vec![646, 28674]);
+    // instances, one failed generation); (with symmetry reduction, without).
+    assert_eq!(counts, vec![(291, 646), (6166, 28674)]);
 }
 
 #[test]
@@ -313,4 +317,215 @@ fn invalid_combinations_are_refused() {
     c.policies.unique_constraint = true;
     let e = GenerationDedup::new(c).unwrap_err();
     assert_eq!(e.field, "policies.force_refresh");
+}
+
+// ---- symmetry reduction ------------------------------------------------------------------
+
+/// The scenarios of `scenarios/incidents/002-*.toml`, built field by field (the model crate
+/// cannot read TOML), with the invariant each expects to fail (`None`: pass).
+fn scenarios_002() -> Vec<(&'static str, DedupConfig, Option<&'static str>)> {
+    let mut shipped_client = config(1, 2);
+    claim(&mut shipped_client);
+    shipped_client.faults.generator_failures = 1;
+
+    let mut db_claim = config(2, 2);
+    claim(&mut db_claim);
+    db_claim.policies.debounce_ms = 200;
+    db_claim.policies.inflight_dedup = true;
+    db_claim.policies.cache = CacheScope::Shared;
+    db_claim.policies.cache_ttl_ms = Some(60000);
+    db_claim.faults.generator_failures = 1;
+    db_claim.faults.http_duplicates = 1;
+
+    let mut client_only = config(2, 1);
+    client_only.policies.debounce_ms = 200;
+    client_only.policies.inflight_dedup = true;
+
+    let report_fix = |instances: usize| {
+        let mut c = config(2, instances);
+        c.policies.debounce_ms = 200;
+        c.policies.inflight_dedup = true;
+        c.policies.server_lock = ServerLock::InProcess;
+        c.policies.db_write = DbWrite::SelectThenInsert;
+        c.policies.unique_constraint = true;
+        c.policies.orphan_cleanup_interval_ms = Some(3_600_000);
+        c.policies.cache = CacheScope::PerInstance;
+        c
+    };
+    let mut one_instance = report_fix(1);
+    one_instance.faults.generator_failures = 1;
+
+    let mut orphans = config(1, 1);
+    orphans.workload.stored_image = true;
+
+    let mut upsert = config(1, 1);
+    upsert.workload.stored_image = true;
+    upsert.policies.db_write = DbWrite::UpsertOnConflict;
+    upsert.policies.unique_constraint = true;
+    upsert.faults.http_delays = 1;
+    upsert.faults.http_delay_ms = 20000;
+
+    vec![
+        ("002-correct-db-claim-shipped-client", shipped_client, None),
+        ("002-correct-db-claim", db_claim, None),
+        (
+            "002-fix-client-only-two-tabs",
+            client_only,
+            Some("one_generation_per_key"),
+        ),
+        ("002-fix-one-instance", one_instance, None),
+        (
+            "002-fix-two-instances",
+            report_fix(2),
+            Some("one_generation_per_key"),
+        ),
+        (
+            "002-shipped-force-refresh-orphans-record",
+            orphans,
+            Some("no_orphan_record"),
+        ),
+        (
+            "002-shipped-three-posts",
+            config(1, 1),
+            Some("one_generation_per_key"),
+        ),
+        (
+            "002-upsert-deletes-served-file",
+            upsert,
+            Some("bounded_churn"),
+        ),
+    ]
+}
+
+fn verdict<E>(o: &Outcome<E>) -> String {
+    match o {
+        Outcome::Violation(v) => format!("violation {}", v.property),
+        other => other.kind().to_string(),
+    }
+}
+
+#[test]
+fn symmetry_reduction_agrees_with_the_plain_search_on_the_002_scenarios() {
+    let budget = Budget::default();
+    for (name, c, expect) in scenarios_002() {
+        let reduced = world(c);
+        let plain = reduced.clone().with_symmetry(false);
+        let r = Bfs.explore(&reduced, &budget);
+        let p = Bfs.explore(&plain, &budget);
+        assert_eq!(verdict(&r.outcome), verdict(&p.outcome), "{name}");
+        let expected = expect.map_or("exhausted".to_string(), |i| format!("violation {i}"));
+        assert_eq!(verdict(&r.outcome), expected, "{name}");
+        assert!(r.stats.states <= p.stats.states, "{name}");
+        if let (Outcome::Violation(a), Outcome::Violation(b)) = (&r.outcome, &p.outcome) {
+            assert_eq!(
+                a.path.len(),
+                b.path.len(),
+                "shortest counterexample length differs: {name}"
+            );
+        }
+        if expect.is_none() {
+            let rd = Dfs::default().explore(&reduced, &budget);
+            let pd = Dfs::default().explore(&plain, &budget);
+            assert_eq!(rd.outcome, Outcome::Exhausted, "{name}");
+            assert_eq!(pd.outcome, Outcome::Exhausted, "{name}");
+            assert!(rd.stats.states <= pd.stats.states, "{name}");
+        }
+    }
+}
+
+#[test]
+fn pinned_symmetry_state_counts() {
+    // 002-correct-db-claim: two tabs, two instances, a shared cache, one failed generation,
+    // one proxy retry. Exhaustive DFS, reduced and plain.
+    let (_, c, _) = scenarios_002()
+        .into_iter()
+        .find(|(n, _, _)| *n == "002-correct-db-claim")
+        .unwrap();
+    let m = world(c);
+    let reduced = Dfs::default().explore(&m, &Budget::default());
+    let plain = Dfs::default().explore(&m.clone().with_symmetry(false), &Budget::default());
+    assert_eq!(reduced.outcome, Outcome::Exhausted);
+    assert_eq!(plain.outcome, Outcome::Exhausted);
+    assert_eq!((reduced.stats.states, plain.stats.states), (24682, 169046));
+}
+
+/// Configurations that exercise every renamed field: two tabs, three instances with their
+/// own caches (with a TTL) and locks, duplicated and dropped messages, failed generations.
+fn symmetric_configs() -> Vec<DedupConfig> {
+    let mut a = config(2, 3);
+    a.workload.on_image_gone = vec![true, false];
+    a.policies.server_lock = ServerLock::InProcess;
+    a.policies.cache = CacheScope::PerInstance;
+    a.policies.cache_ttl_ms = Some(1000);
+    a.faults.http_duplicates = 1;
+    a.faults.generator_failures = 1;
+    let mut b = config(2, 2);
+    b.workload.stored_image = true;
+    b.policies.db_write = DbWrite::SelectThenInsert;
+    b.policies.inflight_dedup = true;
+    b.policies.cache = CacheScope::Shared;
+    b.faults.http_drops = 1;
+    b.faults.http_delays = 1;
+    b.faults.http_delay_ms = 1000;
+    vec![a, b]
+}
+
+#[test]
+fn a_state_and_its_canonical_representative_behave_alike() {
+    use syncsim_engine::fingerprint::fingerprint;
+    for cfg in symmetric_configs() {
+        let m = world(cfg.clone());
+        let props = m.properties();
+        let (mut scratch, mut out) = (Vec::new(), Vec::new());
+        let successors = |s: &DedupState, scratch: &mut Vec<_>, out: &mut Vec<_>| {
+            fireable_events(&m, s, scratch, out);
+            let mut fps: Vec<u64> = out
+                .iter()
+                .map(|(e, adv)| {
+                    let mut next = s.clone();
+                    m.apply(&mut next, e, *adv);
+                    fingerprint(&m, &next)
+                })
+                .collect();
+            fps.sort_unstable();
+            fps
+        };
+        let mut permuted = 0;
+        for s in reachable_upto(&m, 20_000) {
+            let c = m.canonical(&s);
+            assert_eq!(m.canonical(&c), c, "not idempotent on {s:?}");
+            assert_eq!(fingerprint(&m, &s), fingerprint(&m, &c));
+            if c == s {
+                continue;
+            }
+            permuted += 1;
+            for p in &props {
+                assert_eq!(
+                    (p.check)(&m, &s).is_ok(),
+                    (p.check)(&m, &c).is_ok(),
+                    "{} differs on {s:?}",
+                    p.name
+                );
+            }
+            assert_eq!(
+                successors(&s, &mut scratch, &mut out),
+                successors(&c, &mut scratch, &mut out),
+                "successors differ on {s:?} of {cfg:?}"
+            );
+        }
+        assert!(permuted > 1000, "only {permuted} states were permuted");
+    }
+}
+
+#[test]
+fn event_names_stay_unique_with_three_instances() {
+    // Without a TTL: two per-instance entries of one image expiring together would share the
+    // name `cache entry img-1 expires` (the label does not name the instance).
+    let mut c = config(1, 3);
+    c.workload.on_image_gone = vec![true, false];
+    c.policies.server_lock = ServerLock::InProcess;
+    c.policies.cache = CacheScope::PerInstance;
+    c.faults.http_duplicates = 1;
+    let n = syncsim_engine::audit::audit_model(&world(c), 1_000_000).unwrap();
+    assert!(n > 1_000, "{n}");
 }

@@ -10,7 +10,8 @@
 //! (each with its own `activeGenerations` memory and cache slot), the image API, file
 //! storage, and the `generated_images` rows of the key. Every fix the report discusses is a
 //! policy ([`config::Policies`]). Invariants: `one_generation_per_key`, `no_orphan_record`,
-//! `bounded_churn` (see [`invariants`]).
+//! `bounded_churn` (see [`invariants`]). Identical tabs and identical server instances are
+//! interchangeable: the fingerprint canonicalizes their order (`symmetry`).
 
 pub mod cache;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod http;
 pub mod invariants;
 pub mod server;
 pub mod storage;
+mod symmetry;
 pub mod tab;
 pub mod table;
 mod world;

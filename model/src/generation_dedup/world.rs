@@ -4,6 +4,8 @@
 //! labels replay the event on a copy with a recording log, so a trace line always says what
 //! the step really did.
 
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 use syncsim_engine::{EventLabel, Millis, Model, Property, Timed};
 
@@ -25,6 +27,9 @@ use crate::timer::Timer;
 #[derive(Clone, Debug)]
 pub struct GenerationDedup {
     pub(super) config: DedupConfig,
+    /// Whether interchangeable tabs and instances share one fingerprint (symmetry reduction,
+    /// see [`super::symmetry`]).
+    pub(super) symmetry: bool,
 }
 
 /// Faults still available in this run.
@@ -139,7 +144,17 @@ impl GenerationDedup {
     /// Builds the world, or says which field of the configuration is wrong.
     pub fn new(config: DedupConfig) -> Result<GenerationDedup, ConfigError> {
         config.validate()?;
-        Ok(GenerationDedup { config })
+        Ok(GenerationDedup {
+            config,
+            symmetry: true,
+        })
+    }
+
+    /// Switches symmetry reduction on or off (on by default); off explores every
+    /// permutation of interchangeable tabs and instances separately, for comparison.
+    pub fn with_symmetry(mut self, on: bool) -> GenerationDedup {
+        self.symmetry = on;
+        self
     }
 
     /// The configuration.
@@ -854,6 +869,10 @@ impl crate::world::World for GenerationDedup {
             faults,
         })
     }
+
+    fn set_symmetry(&mut self, on: bool) {
+        self.symmetry = on;
+    }
 }
 
 impl Model for GenerationDedup {
@@ -979,5 +998,13 @@ impl Model for GenerationDedup {
 
     fn properties(&self) -> Vec<Property<Self>> {
         super::invariants::properties()
+    }
+
+    fn fingerprint<H: Hasher>(&self, state: &DedupState, hasher: &mut H) {
+        if self.symmetry {
+            self.canonical_fingerprint(state, hasher)
+        } else {
+            state.hash(hasher)
+        }
     }
 }
