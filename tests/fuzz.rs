@@ -135,3 +135,149 @@ fn a_bad_policies_file_is_a_usage_error_with_its_position() {
         "{err}"
     );
 }
+
+// Incident 001 (job_status): the shipped policies, the report's fixes and the correct design.
+
+/// The correct design of incident 001 (as in `scenarios/incidents/001-correct-*.toml`).
+const JOB_STATUS_CORRECT: &str = "world = \"job_status\"\n[policies]\n\
+    guards = { poll = \"both\", websocket = \"both\", parent_props = \"both\", rehydrate = \"both\" }\n\
+    pong_filter = true\nskip_ws_for_terminal = true\nreconnect_cap = 5\n\
+    clear_persisted_after_terminal_ms = 10000\ncancel = \"refresh_after_422\"\n\
+    broadcast = \"on_change\"\npersist = \"on_apply\"\n";
+
+#[test]
+fn job_status_shipped_policies_yield_a_regression_that_check_meets() {
+    let dir = out_dir("fuzz-001-shipped");
+    let o = syncsim(&[
+        "fuzz",
+        "--policies",
+        "fuzz/001-shipped.toml",
+        "--cases",
+        "64",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let file = only_file(&dir);
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("no_terminal_downgrade-"), "{name}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("world = \"job_status\""), "{text}");
+    // The shipped policies as written: `"none"` round-trips.
+    assert!(
+        text.contains("clear_persisted_after_terminal_ms = \"none\""),
+        "{text}"
+    );
+    let check = syncsim(&["check", file.to_str().unwrap()]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn job_status_same_seed_writes_the_same_file() {
+    let run = |dir: &str| {
+        let d = out_dir(dir);
+        let o = syncsim(&[
+            "fuzz",
+            "--policies",
+            "fuzz/001-report-fix.toml",
+            "--cases",
+            "64",
+            "--seed",
+            "3",
+            "--out",
+            d.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        let f = only_file(&d);
+        (
+            f.file_name().unwrap().to_owned(),
+            std::fs::read_to_string(f).unwrap(),
+        )
+    };
+    assert_eq!(run("fuzz-001-a"), run("fuzz-001-b"));
+}
+
+#[test]
+fn job_status_correct_policy_set_finds_nothing() {
+    let dir = out_dir("fuzz-001-correct");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policies = dir.join("policies.toml");
+    std::fs::write(&policies, JOB_STATUS_CORRECT).unwrap();
+    let o = syncsim(&[
+        "fuzz",
+        "--policies",
+        policies.to_str().unwrap(),
+        "--cases",
+        "64",
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn job_status_cases_round_trip_through_toml_and_explore_exhaustively() {
+    use proptest::strategy::{Strategy as _, ValueTree};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    use syncsim::fuzz::Fuzzable;
+    use syncsim_engine::outcome::Outcome;
+    use syncsim_engine::strategy::{Dfs, Strategy};
+    use syncsim_engine::Budget;
+    use syncsim_model::job_status::config::Policies;
+    use syncsim_model::job_status::JobStatus;
+    use syncsim_model::World;
+
+    fn round_trip<T>(value: &T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        toml::from_str(&toml::to_string(value).unwrap()).unwrap()
+    }
+
+    #[derive(serde::Deserialize)]
+    struct File {
+        policies: Policies,
+    }
+    let policies = toml::from_str::<File>(JOB_STATUS_CORRECT).unwrap().policies;
+    assert_eq!(round_trip(&policies), policies);
+    let shipped = std::fs::read_to_string("fuzz/001-shipped.toml").unwrap();
+    let shipped = toml::from_str::<toml::Table>(&shipped).unwrap()["policies"].clone();
+    let shipped: Policies = shipped.try_into().unwrap();
+    assert_eq!(round_trip(&shipped), shipped);
+
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let cases = JobStatus::cases(&policies);
+    let budget = Budget {
+        max_depth: 2_000,
+        max_states: 400_000,
+        max_time: None,
+    };
+    for _ in 0..48 {
+        let (t, w, f) = cases.new_tree(&mut runner).unwrap().current();
+        assert_eq!(round_trip(&t), t);
+        assert_eq!(round_trip(&w), w);
+        assert_eq!(round_trip(&f), f);
+        let model = JobStatus::build(t, w.clone(), policies.clone(), f).expect("a valid case");
+        let report = Dfs::default().explore(&model, &budget);
+        assert_eq!(report.outcome, Outcome::Exhausted, "{w:?}");
+    }
+}

@@ -8,6 +8,7 @@
 //! Deterministic: the proptest generator is ChaCha seeded from `--seed`; the same policies,
 //! seed and case count find and write the same file.
 
+mod job_status;
 mod save_race;
 
 use std::fmt::Debug;
@@ -20,11 +21,15 @@ use serde::{Deserialize, Serialize};
 use syncsim_engine::outcome::Outcome;
 use syncsim_engine::strategy::{Dfs, Strategy};
 use syncsim_engine::Budget;
+use syncsim_model::job_status::JobStatus;
 use syncsim_model::save_race::SaveRace;
 use syncsim_model::World;
 
 use crate::scenario::{toml_error, world_of, ScenarioError};
 use crate::worlds::WORLDS;
+
+/// The worlds `syncsim fuzz` can generate workloads for.
+pub const FUZZABLE: &[&str] = &[SaveRace::NAME, JobStatus::NAME];
 
 /// A world whose workloads can be generated.
 pub trait Fuzzable: World
@@ -92,10 +97,15 @@ pub fn fuzz(
     let world = world_of(policies_file, &text)?;
     match world.get_ref().as_str() {
         SaveRace::NAME => fuzz_world::<SaveRace>(policies_file, &text, cases, seed, out_dir),
+        JobStatus::NAME => fuzz_world::<JobStatus>(policies_file, &text, cases, seed, out_dir),
         other => Err(ScenarioError {
             file: policies_file.to_path_buf(),
             at: None,
-            message: format!("world `{other}` has no workload generator; fuzzable worlds: save_race (all worlds: {})", WORLDS.join(", ")),
+            message: format!(
+                "world `{other}` has no workload generator; fuzzable worlds: {} (all worlds: {})",
+                FUZZABLE.join(", "),
+                WORLDS.join(", ")
+            ),
         }),
     }
 }

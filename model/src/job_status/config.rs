@@ -1,13 +1,14 @@
 //! What a scenario says about the job-status world: topology, workload, policies and faults.
 //! These types are deserialized straight from the scenario's TOML sections (unknown keys are
-//! errors) and documented field by field in `scenarios/README.md`.
+//! errors) and documented field by field in `scenarios/README.md`; they serialize back to the
+//! same TOML (`syncsim fuzz` writes regression scenarios with them).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::world::ConfigError;
 
 /// `[topology]`: network delays and what the worker may do.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// One WebSocket hop (handshake, or one server push), `[earliest, latest]` ms.
@@ -21,7 +22,7 @@ pub struct Topology {
 }
 
 /// `[workload]`: the job's timeline and what the user and the page do, all bounded.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// `pending → running` this long after the job is created, `[earliest, latest]` ms.
@@ -44,7 +45,7 @@ pub struct Workload {
     pub reloads: u8,
     /// When the reloads may happen, `[earliest, latest]` ms after the job was created (the
     /// last reload must happen by `latest`). Absent: at any moment.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reload_at_ms: Option<[u32; 2]>,
     /// `GenerationPage` may re-render for unrelated reasons this many times (the "~15 s idle"
     /// re-render); each re-render re-reads `localStorage` through `usePersistedState`.
@@ -61,7 +62,7 @@ fn pong_interval() -> u32 {
 }
 
 /// A merge guard: which incoming updates a copy of the job rejects.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Guard {
     /// Accept everything.
@@ -100,7 +101,7 @@ impl Guard {
 }
 
 /// The merge guard of each update source.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Guards {
     /// Poll (and refresh) responses applied to `GenerationProgress`.
@@ -114,7 +115,7 @@ pub struct Guards {
 }
 
 /// A number, or `"none"` for no limit.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum Limit {
     /// A limit.
@@ -124,7 +125,7 @@ pub enum Limit {
 }
 
 /// The word `"none"`.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum NoneWord {
     /// No limit.
@@ -142,7 +143,7 @@ impl Limit {
 }
 
 /// What the card does when the cancel request fails (422 or a network error).
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelPolicy {
     /// The old fallback: show `cancelled` anyway.
@@ -154,7 +155,7 @@ pub enum CancelPolicy {
 }
 
 /// When `GenerationProgress` tells its parent about its state.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Broadcast {
     /// After every `setState`, even one that changed nothing: the parent stores a new object,
@@ -166,7 +167,7 @@ pub enum Broadcast {
 }
 
 /// Who writes `localStorage['generation:active-job']`, and when.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Persist {
     /// As shipped: `usePersistedState`'s effect writes the parent's state after the parent
@@ -178,7 +179,7 @@ pub enum Persist {
 }
 
 /// `[policies]`: the choices the app makes.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     /// The merge guard of each update source.
@@ -209,7 +210,7 @@ fn thousand() -> u32 {
 }
 
 /// `[faults]`: what the environment may do.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
     /// Demo mode: the backend closes every WebSocket right after the handshake.
