@@ -813,6 +813,13 @@ impl GenerationDedup {
             DedupEvent::Step(j, _) | DedupEvent::Generated(j) | DedupEvent::GenerationFails(j) => {
                 server(j)
             }
+            // Per-instance caches expire separately: name the instance, so two entries expiring
+            // in one state have distinct event names (replay matches steps by name).
+            DedupEvent::CacheExpires(k)
+                if self.config.policies.cache == CacheScope::PerInstance =>
+            {
+                format!("server-{} cache", k + 1)
+            }
             DedupEvent::CacheExpires(_) => "cache".into(),
             DedupEvent::Cleanup => "cleanup".into(),
         }
