@@ -120,6 +120,24 @@ enum Command {
     },
 }
 
+/// Rust ignores SIGPIPE, so `println!` panics when the reader of a pipe goes away
+/// (`syncsim check | head`). A command-line tool should end quietly instead, as `cat` does.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_default_sigpipe() {}
+
 fn parse_strategy(s: &str) -> Result<StrategyChoice, String> {
     s.parse()
 }
@@ -130,6 +148,7 @@ fn parse_backend(s: &str) -> Result<Backend, String> {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
         Command::Check {

@@ -229,3 +229,23 @@ fn list_shows_every_scenario_with_its_expectation() {
     assert!(out.contains("violates no_lost_url"));
     assert!(out.contains("scenarios/bench/lost-update-cas-7.toml"));
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_instead_of_panicking() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_syncsim"))
+        .args(["list"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as with `syncsim list | head -0`
+    let out = child.wait_with_output().unwrap();
+    assert_ne!(out.status.code(), Some(101), "syncsim panicked");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
