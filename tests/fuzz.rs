@@ -281,3 +281,96 @@ fn job_status_cases_round_trip_through_toml_and_explore_exhaustively() {
         assert_eq!(report.outcome, Outcome::Exhausted, "{w:?}");
     }
 }
+
+/// Runs `syncsim fuzz` on `policies`, expects a regression whose file name starts with
+/// `invariant`, and checks that `syncsim check` meets it; returns its text.
+fn fuzz_finds(policies: &str, dir: &str, invariant: &str) -> String {
+    let dir = out_dir(dir);
+    let o = syncsim(&[
+        "fuzz",
+        "--policies",
+        policies,
+        "--cases",
+        "64",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let file = only_file(&dir);
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with(&format!("{invariant}-")), "{name}");
+    let check = syncsim(&["check", file.to_str().unwrap()]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    std::fs::read_to_string(&file).unwrap()
+}
+
+#[test]
+fn generation_dedup_shipped_policies_yield_a_regression_that_check_meets() {
+    let text = fuzz_finds(
+        "fuzz/002-shipped.toml",
+        "fuzz-002-shipped",
+        "one_generation_per_key",
+    );
+    // Shrunk to one tab on one instance, no faults: the burst alone generates twice.
+    assert!(text.contains("world = \"generation_dedup\""), "{text}");
+    assert!(text.contains("tabs = 1\nserver_instances = 1\n"), "{text}");
+    assert!(
+        text.contains("generator_failures = 0\nhttp_drops = 0\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn chat_persistence_shipped_policies_yield_a_regression_that_check_meets() {
+    let text = fuzz_finds(
+        "fuzz/003-shipped.toml",
+        "fuzz-003-shipped",
+        "render_never_disappears",
+    );
+    // Shrunk to the refresh test: one tab, one image in the history, one reload, no faults.
+    assert!(text.contains("world = \"chat_persistence\""), "{text}");
+    assert!(text.contains("tabs = [1]\n"), "{text}");
+    assert!(text.contains("reloads = 1\n"), "{text}");
+    assert!(text.contains("http_failures = 0\n"), "{text}");
+}
+
+#[test]
+fn generation_dedup_correct_policy_set_finds_nothing() {
+    let dir = out_dir("fuzz-002-correct");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policies = dir.join("policies.toml");
+    // The policies of scenarios/incidents/002-correct-db-claim.toml.
+    std::fs::write(
+        &policies,
+        "world = \"generation_dedup\"\n[policies]\ndebounce_ms = 200\ninflight_dedup = true\n\
+         db_write = \"claim_then_update\"\nunique_constraint = true\nforce_refresh = \"ignore\"\n\
+         replaced_file = \"keep\"\ncache = \"shared\"\ncache_ttl_ms = 60000\n",
+    )
+    .unwrap();
+    let o = syncsim(&[
+        "fuzz",
+        "--policies",
+        policies.to_str().unwrap(),
+        "--cases",
+        "64",
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(!dir.join("out").exists());
+}

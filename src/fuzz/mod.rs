@@ -8,6 +8,8 @@
 //! Deterministic: the proptest generator is ChaCha seeded from `--seed`; the same policies,
 //! seed and case count find and write the same file.
 
+mod chat_persistence;
+mod generation_dedup;
 mod job_status;
 mod save_race;
 
@@ -21,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use syncsim_engine::outcome::Outcome;
 use syncsim_engine::strategy::{Dfs, Strategy};
 use syncsim_engine::Budget;
+use syncsim_model::chat_persistence::ChatPersistence;
+use syncsim_model::generation_dedup::GenerationDedup;
 use syncsim_model::job_status::JobStatus;
 use syncsim_model::save_race::SaveRace;
 use syncsim_model::World;
@@ -29,7 +33,12 @@ use crate::scenario::{toml_error, world_of, ScenarioError};
 use crate::worlds::WORLDS;
 
 /// The worlds `syncsim fuzz` can generate workloads for.
-pub const FUZZABLE: &[&str] = &[SaveRace::NAME, JobStatus::NAME];
+pub const FUZZABLE: &[&str] = &[
+    SaveRace::NAME,
+    JobStatus::NAME,
+    GenerationDedup::NAME,
+    ChatPersistence::NAME,
+];
 
 /// A world whose workloads can be generated.
 pub trait Fuzzable: World
@@ -98,6 +107,12 @@ pub fn fuzz(
     match world.get_ref().as_str() {
         SaveRace::NAME => fuzz_world::<SaveRace>(policies_file, &text, cases, seed, out_dir),
         JobStatus::NAME => fuzz_world::<JobStatus>(policies_file, &text, cases, seed, out_dir),
+        GenerationDedup::NAME => {
+            fuzz_world::<GenerationDedup>(policies_file, &text, cases, seed, out_dir)
+        }
+        ChatPersistence::NAME => {
+            fuzz_world::<ChatPersistence>(policies_file, &text, cases, seed, out_dir)
+        }
         other => Err(ScenarioError {
             file: policies_file.to_path_buf(),
             at: None,

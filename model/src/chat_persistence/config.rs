@@ -1,9 +1,10 @@
 //! What a scenario says about the chat-persistence world: browsers and tabs, the prompts the
 //! users send, the report's policies, and the faults the environment may inject. Deserialized
 //! straight from the scenario's TOML sections (unknown keys are errors) and documented field by
-//! field in `scenarios/README.md`.
+//! field in `scenarios/README.md`; serialized back to the same TOML (absent options stay
+//! absent) when `syncsim fuzz` writes a generated workload as a scenario.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::world::ConfigError;
 
@@ -14,7 +15,7 @@ pub const MAX_TABS: usize = 4;
 pub const MAX_IMAGES: usize = 8;
 
 /// What the browsers' localStorage holds when the scenario starts.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum InitialCache {
     /// No cache: a fresh browser (the report's "session recovery test").
@@ -29,7 +30,7 @@ pub enum InitialCache {
 }
 
 /// `[topology]`: browsers, their tabs, and the delay windows of every transport.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// Tabs open on the chat page, per browser: `[2]` is one browser with two tabs, `[1, 1]`
@@ -40,27 +41,27 @@ pub struct Topology {
     pub initial_cache: InitialCache,
     /// One HTTP round trip (`findActiveSession`, `loadMessages`, the generator's reply),
     /// `[earliest, latest]` ms; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_ms: Option<[u32; 2]>,
     /// The image generator, from prompt to the `chat_attachments` insert; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_ms: Option<[u32; 2]>,
     /// BroadcastChannel delivery to another tab of the same browser; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broadcast_ms: Option<[u32; 2]>,
     /// Realtime INSERT notification delivery, from commit to the tab's handler; untimed if
     /// absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realtime_ms: Option<[u32; 2]>,
     /// How long `.subscribe()` takes to join the realtime channel; absent: the subscription is
     /// active as soon as it is opened.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realtime_join_ms: Option<[u32; 2]>,
 }
 
 /// One prompt a user sends from one tab; the generator answers it with `images` images in one
 /// AI message.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Generation {
     /// The tab (1-based, counted over all browsers in order) the prompt is sent from.
@@ -76,7 +77,7 @@ fn one() -> usize {
 
 /// `[workload]`: what the users do. Every user action is optional in time (the explorer
 /// places it anywhere), and the counts bound the state space.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// Images already in the database when the scenario starts (one earlier message).
@@ -100,7 +101,7 @@ pub struct Workload {
 }
 
 /// When a user may reload a tab.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ReloadWhen {
     /// At any time while the page is mounted.
@@ -111,7 +112,7 @@ pub enum ReloadWhen {
 }
 
 /// How `updateCache()` writes messages to localStorage and the initial load reads them back.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum CacheCodec {
     /// As shipped: `attachment: m.attachment`. Messages carry their images in
@@ -123,7 +124,7 @@ pub enum CacheCodec {
 }
 
 /// What tells a tab that another tab (or device) produced an image.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum CrossTabSignal {
     /// Nothing: a tab learns of other tabs' images only when it loads.
@@ -137,7 +138,7 @@ pub enum CrossTabSignal {
 }
 
 /// How a tab applies messages it loads (from the database, or from the cache on a signal).
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplyLoaded {
     /// As in the report: `setMessages(loaded)`, replacing what the tab shows, even when the
@@ -149,7 +150,7 @@ pub enum ApplyLoaded {
 }
 
 /// `[policies]`: the choices the report discusses.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     /// `singular` (as shipped) or `plural` (phases 1-2).
@@ -168,7 +169,7 @@ pub struct Policies {
     pub apply_loaded: ApplyLoaded,
     /// A failed `loadMessages` is retried after `[earliest, latest]` ms. Absent (as shipped):
     /// the `catch` logs it and the tab keeps what it shows.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_retry_ms: Option<[u32; 2]>,
 }
 
@@ -177,7 +178,7 @@ fn replace() -> ApplyLoaded {
 }
 
 /// `[faults]`: what the environment may do, each a choice the explorer may or may not make.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
     /// At most this many `loadMessages` requests fail (network error, 5xx).

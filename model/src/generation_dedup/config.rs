@@ -1,9 +1,10 @@
 //! What a scenario says about the generation-dedup world: topology, workload, policies and
 //! faults. These types are deserialized straight from the scenario's TOML sections (unknown
-//! keys are errors) and documented field by field in `scenarios/README.md`. This file only
-//! describes and validates; it does not run anything.
+//! keys are errors) and documented field by field in `scenarios/README.md`; they serialize
+//! back to the same TOML (absent options stay absent) so `syncsim fuzz` can write generated
+//! workloads as scenarios. This file only describes and validates; it does not run anything.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::world::ConfigError;
 
@@ -15,7 +16,7 @@ pub const MAX_INSTANCES: usize = 3;
 pub const MAX_REQUESTS: usize = 30;
 
 /// `[topology]`: tabs, server instances and the latency of each hop.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// Tabs of the same browser (1 or 2); they share `localStorage`.
@@ -25,14 +26,14 @@ pub struct Topology {
     #[serde(default = "one")]
     pub server_instances: usize,
     /// One HTTP hop (request or response), `[earliest, latest]` ms; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_ms: Option<[u32; 2]>,
     /// One database round trip, `[earliest, latest]` ms; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_latency_ms: Option<[u32; 2]>,
     /// `GET /images/{id}` from setting the image's `src` to its load or error event,
     /// `[earliest, latest]` ms; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_load_ms: Option<[u32; 2]>,
 }
 
@@ -41,7 +42,7 @@ fn one() -> usize {
 }
 
 /// What the browser's `localStorage` background reference holds when the first tab opens.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum InitialRef {
     /// Nothing: the first load asks the server for a background.
@@ -52,7 +53,7 @@ pub enum InitialRef {
 }
 
 /// `[workload]`: what the user does and how the background hook reacts.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// User-initiated page loads per tab (1 to 3). A tab opens again only once everything it
@@ -72,10 +73,10 @@ pub struct Workload {
     pub on_image_gone: Vec<bool>,
     /// Delay before each call of that burst, `[earliest, latest]` ms (as shipped: the three
     /// POSTs leave within 8 ms); untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_gap_ms: Option<[u32; 2]>,
     /// How long the image API (DALL-E) takes, `[earliest, latest]` ms; untimed if absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_ms: Option<[u32; 2]>,
     /// How many 410s per page load a tab reacts to (1 to 3); after that it shows its fallback
     /// and stops asking. This bounds the 410 loop; `bounded_churn` fails at the second 410.
@@ -94,7 +95,7 @@ fn shipped_burst() -> Vec<bool> {
 }
 
 /// `server_lock`: what an instance does before calling the image API.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ServerLock {
     /// As shipped: every request that missed generates.
@@ -105,7 +106,7 @@ pub enum ServerLock {
 }
 
 /// `db_write`: how a generated image is recorded in `generated_images`.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum DbWrite {
     /// As shipped: a plain `INSERT` after generating. A `forceRefresh` request first deletes
@@ -125,7 +126,7 @@ pub enum DbWrite {
 }
 
 /// `force_refresh`: what a request with `forceRefresh: true` means to the server.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ForceRefresh {
     /// As shipped: skip the cache and the database lookup and generate a replacement.
@@ -135,7 +136,7 @@ pub enum ForceRefresh {
 }
 
 /// `replaced_file`: what happens to the file of an image a write replaces.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplacedFile {
     /// As shipped and in the report's upsert (`cleanupOldFile`): delete it.
@@ -145,7 +146,7 @@ pub enum ReplacedFile {
 }
 
 /// `cache`: the server-side read-through cache of the key's image.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum CacheScope {
     /// No cache.
@@ -157,7 +158,7 @@ pub enum CacheScope {
 }
 
 /// `[policies]`: the choices the app makes.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     /// Client: trailing-edge debounce of `generateBackground`, ms (0: none, as shipped; the
@@ -186,13 +187,13 @@ pub struct Policies {
     #[serde(default = "delete")]
     pub replaced_file: ReplacedFile,
     /// The periodic orphan cleanup (the report: hourly), ms; absent: none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orphan_cleanup_interval_ms: Option<u32>,
     /// Server-side cache.
     #[serde(default = "cache_off")]
     pub cache: CacheScope,
     /// Cache entry lifetime, ms; absent: entries live until invalidated.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_ttl_ms: Option<u32>,
 }
 
@@ -217,7 +218,7 @@ fn cache_off() -> CacheScope {
 
 /// `[faults]`: what the environment may do, each at most this many times per run (each a
 /// choice the explorer may or may not make).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
     /// Image API calls that fail.
