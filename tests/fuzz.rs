@@ -30,39 +30,10 @@ fn only_file(dir: &Path) -> PathBuf {
 
 #[test]
 fn the_shipped_policy_yields_a_minimal_regression_that_check_meets() {
-    let dir = out_dir("fuzz-shipped");
-    let o = syncsim(&[
-        "fuzz",
-        "--policies",
-        "fuzz/004-shipped.toml",
-        "--cases",
-        "64",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let file = only_file(&dir);
-    let name = file.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(
-        name.starts_with("no_lost_url-") && name.ends_with(".toml"),
-        "{name}"
-    );
-    let text = std::fs::read_to_string(&file).unwrap();
+    let text = fuzz_finds("fuzz/004-shipped.toml", "fuzz-shipped", "no_lost_url");
     // Shrunk to the textbook case: two single-image saves on one scene, no faults.
     assert_eq!(text.matches("[[workload.saves]]").count(), 2, "{text}");
     assert!(text.contains("write_errors = 0"), "{text}");
-    let check = syncsim(&["check", file.to_str().unwrap()]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
 }
 
 #[test]
@@ -147,38 +118,16 @@ const JOB_STATUS_CORRECT: &str = "world = \"job_status\"\n[policies]\n\
 
 #[test]
 fn job_status_shipped_policies_yield_a_regression_that_check_meets() {
-    let dir = out_dir("fuzz-001-shipped");
-    let o = syncsim(&[
-        "fuzz",
-        "--policies",
+    let text = fuzz_finds(
         "fuzz/001-shipped.toml",
-        "--cases",
-        "64",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+        "fuzz-001-shipped",
+        "no_terminal_downgrade",
     );
-    let file = only_file(&dir);
-    let name = file.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("no_terminal_downgrade-"), "{name}");
-    let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("world = \"job_status\""), "{text}");
     // The shipped policies as written: `"none"` round-trips.
     assert!(
         text.contains("clear_persisted_after_terminal_ms = \"none\""),
         "{text}"
-    );
-    let check = syncsim(&["check", file.to_str().unwrap()]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
     );
 }
 
@@ -303,7 +252,10 @@ fn fuzz_finds(policies: &str, dir: &str, invariant: &str) -> String {
     );
     let file = only_file(&dir);
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with(&format!("{invariant}-")), "{name}");
+    assert!(
+        name.starts_with(&format!("{invariant}-")) && name.ends_with(".toml"),
+        "{name}"
+    );
     let check = syncsim(&["check", file.to_str().unwrap()]);
     assert_eq!(
         check.status.code(),
