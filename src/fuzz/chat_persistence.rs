@@ -20,6 +20,7 @@ use syncsim_model::chat_persistence::config::{
 };
 use syncsim_model::chat_persistence::ChatPersistence;
 
+use super::choose::{pick, take};
 use super::Fuzzable;
 
 /// Browsers and their tabs: one tab, two tabs of one browser, two devices.
@@ -37,19 +38,6 @@ const INITIAL_CACHE: [InitialCache; 3] = [
 const REALTIME_JOIN_MS: [Option<[u32; 2]>; 2] = [None, Some([0, 1000])];
 /// Most optional steps (a second prompt, a second reload, a close, each fault) in one case.
 pub const MAX_OPTIONAL: u8 = 1;
-
-fn pick<T: Clone + std::fmt::Debug + 'static, const N: usize>(
-    choices: [T; N],
-) -> impl Strategy<Value = T> {
-    (0..N).prop_map(move |i| choices[i].clone())
-}
-
-/// Takes up to `left` of `want`, and lowers `left` accordingly.
-fn take(want: u8, left: &mut u8) -> u8 {
-    let n = want.min(*left);
-    *left -= n;
-    n
-}
 
 impl Fuzzable for ChatPersistence {
     fn cases(_policies: &Policies) -> BoxedStrategy<(Topology, Workload, Faults)> {

@@ -17,6 +17,7 @@ use syncsim_model::generation_dedup::config::{
 };
 use syncsim_model::generation_dedup::GenerationDedup;
 
+use super::choose::{pick, take};
 use super::Fuzzable;
 
 /// One HTTP hop, one database round trip, `GET /images/{id}` and the gap before each call of
@@ -37,19 +38,6 @@ const GENERATION_MS: [[u32; 2]; 2] = [[5000, 15000], [100, 500]];
 const DELAY_MS: [u32; 2] = [20000, 1000];
 /// Most optional steps (a second load per tab, a second 410 reaction, each fault) in one case.
 pub const MAX_OPTIONAL: u8 = 2;
-
-fn pick<T: Clone + std::fmt::Debug + 'static, const N: usize>(
-    choices: [T; N],
-) -> impl Strategy<Value = T> {
-    (0..N).prop_map(move |i| choices[i].clone())
-}
-
-/// Takes up to `left` of `want`, and lowers `left` accordingly.
-fn take(want: u8, left: &mut u8) -> u8 {
-    let n = want.min(*left);
-    *left -= n;
-    n
-}
 
 impl Fuzzable for GenerationDedup {
     fn cases(policies: &Policies) -> BoxedStrategy<(Topology, Workload, Faults)> {

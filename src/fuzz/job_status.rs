@@ -14,6 +14,7 @@ use proptest::strategy::BoxedStrategy;
 use syncsim_model::job_status::config::{Faults, Policies, Topology, Workload};
 use syncsim_model::job_status::JobStatus;
 
+use super::choose::{pick, take};
 use super::Fuzzable;
 
 /// WebSocket hop windows, ms (the incident scenarios' first).
@@ -32,24 +33,11 @@ const PONG_INTERVAL_MS: [u32; 2] = [3000, 1000];
 /// frames, failed requests) in one case.
 pub const MAX_OPTIONAL: u8 = 3;
 
-fn pick<T: Copy + std::fmt::Debug + 'static, const N: usize>(
-    choices: [T; N],
-) -> impl Strategy<Value = T> {
-    (0..N).prop_map(move |i| choices[i])
-}
-
 /// When the reloads may happen: anywhere, or a 1-3 s window starting 0-10 s after the job
 /// was created.
 fn reload_at() -> impl Strategy<Value = Option<[u32; 2]>> {
     let window = (0u32..=5, 0u32..=1).prop_map(|(a, w)| [a * 2000, a * 2000 + 1000 + w * 2000]);
     prop::option::of(window)
-}
-
-/// Takes up to `left` of `want`, and lowers `left` accordingly.
-fn take(want: u8, left: &mut u8) -> u8 {
-    let n = want.min(*left);
-    *left -= n;
-    n
 }
 
 impl Fuzzable for JobStatus {

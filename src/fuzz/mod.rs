@@ -9,6 +9,7 @@
 //! seed and case count find and write the same file.
 
 mod chat_persistence;
+mod choose;
 mod generation_dedup;
 mod job_status;
 mod save_race;
