@@ -62,30 +62,11 @@ fn the_same_seed_writes_the_same_file() {
 
 #[test]
 fn a_correct_policy_set_finds_nothing() {
-    let dir = out_dir("fuzz-correct");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policies = dir.join("policies.toml");
-    std::fs::write(
-        &policies,
+    fuzz_finds_nothing(
         "world = \"save_race\"\n[policies]\nsave = \"atomic_append\"\nscene_missing = \"retry\"\n",
-    )
-    .unwrap();
-    let o = syncsim(&[
-        "fuzz",
-        "--policies",
-        policies.to_str().unwrap(),
-        "--cases",
-        "48",
-        "--out",
-        dir.join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
+        "fuzz-correct",
+        48,
     );
-    assert!(!dir.join("out").exists());
 }
 
 #[test]
@@ -158,26 +139,7 @@ fn job_status_same_seed_writes_the_same_file() {
 
 #[test]
 fn job_status_correct_policy_set_finds_nothing() {
-    let dir = out_dir("fuzz-001-correct");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policies = dir.join("policies.toml");
-    std::fs::write(&policies, JOB_STATUS_CORRECT).unwrap();
-    let o = syncsim(&[
-        "fuzz",
-        "--policies",
-        policies.to_str().unwrap(),
-        "--cases",
-        "64",
-        "--out",
-        dir.join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    assert!(!dir.join("out").exists());
+    fuzz_finds_nothing(JOB_STATUS_CORRECT, "fuzz-001-correct", 64);
 }
 
 #[test]
@@ -229,6 +191,33 @@ fn job_status_cases_round_trip_through_toml_and_explore_exhaustively() {
         let report = Dfs::default().explore(&model, &budget);
         assert_eq!(report.outcome, Outcome::Exhausted, "{w:?}");
     }
+}
+
+/// Writes `policies` (a policies file's text) to a fresh directory, fuzzes `cases` cases, and
+/// expects no violation: exit 0 and no regression file written.
+fn fuzz_finds_nothing(policies: &str, dir: &str, cases: u32) {
+    let dir = out_dir(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("policies.toml");
+    std::fs::write(&file, policies).unwrap();
+    let out = dir.join("out");
+    let cases = cases.to_string();
+    let o = syncsim(&[
+        "fuzz",
+        "--policies",
+        file.to_str().unwrap(),
+        "--cases",
+        &cases,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(!out.exists());
 }
 
 /// Runs `syncsim fuzz` on `policies`, expects a regression whose file name starts with
@@ -298,31 +287,12 @@ fn chat_persistence_shipped_policies_yield_a_regression_that_check_meets() {
 
 #[test]
 fn generation_dedup_correct_policy_set_finds_nothing() {
-    let dir = out_dir("fuzz-002-correct");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policies = dir.join("policies.toml");
     // The policies of scenarios/incidents/002-correct-db-claim.toml.
-    std::fs::write(
-        &policies,
+    fuzz_finds_nothing(
         "world = \"generation_dedup\"\n[policies]\ndebounce_ms = 200\ninflight_dedup = true\n\
          db_write = \"claim_then_update\"\nunique_constraint = true\nforce_refresh = \"ignore\"\n\
          replaced_file = \"keep\"\ncache = \"shared\"\ncache_ttl_ms = 60000\n",
-    )
-    .unwrap();
-    let o = syncsim(&[
-        "fuzz",
-        "--policies",
-        policies.to_str().unwrap(),
-        "--cases",
-        "64",
-        "--out",
-        dir.join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
+        "fuzz-002-correct",
+        64,
     );
-    assert!(!dir.join("out").exists());
 }

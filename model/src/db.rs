@@ -153,18 +153,21 @@ impl Row {
 mod tests {
     use super::*;
 
+    /// A project row at v0 whose document holds scene 1 with no URLs.
+    fn one_scene_row() -> Row {
+        let doc = Doc {
+            scenes: 1,
+            ..Doc::default()
+        };
+        Row {
+            committed: Committed { doc, version: 0 },
+            lock: None,
+        }
+    }
+
     #[test]
     fn two_read_modify_writes_lose_the_first_url() {
-        let mut row = Row {
-            committed: Committed {
-                doc: Doc {
-                    scenes: 1,
-                    ..Doc::default()
-                },
-                version: 0,
-            },
-            lock: None,
-        };
+        let mut row = one_scene_row();
         let a = row.read();
         let b = row.read();
         row.blind_write(a.doc.with_url(0, 0));
@@ -174,16 +177,7 @@ mod tests {
 
     #[test]
     fn a_stale_conditional_write_affects_zero_rows() {
-        let mut row = Row {
-            committed: Committed {
-                doc: Doc {
-                    scenes: 1,
-                    ..Doc::default()
-                },
-                version: 0,
-            },
-            lock: None,
-        };
+        let mut row = one_scene_row();
         let a = row.read();
         let b = row.read();
         assert_eq!(
@@ -199,16 +193,7 @@ mod tests {
 
     #[test]
     fn an_uncommitted_update_is_invisible_until_commit() {
-        let mut row = Row {
-            committed: Committed {
-                doc: Doc {
-                    scenes: 1,
-                    ..Doc::default()
-                },
-                version: 0,
-            },
-            lock: None,
-        };
+        let mut row = one_scene_row();
         let read = row.lock_for_update(0);
         assert!(!row.writable_by(1));
         row.update_in_transaction(read.doc.with_url(0, 0));
